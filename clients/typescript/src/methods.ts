@@ -1,0 +1,34 @@
+import { fromBinary, toBinary, type DescMessage, type DescMethod } from "@bufbuild/protobuf";
+import { TaggedCache } from "./gen/taggedcache/v1/tagged_cache_pb.js";
+
+/** How to call one RPC with grpc-js: its path and (de)serializers. */
+export interface Method {
+  readonly path: string;
+  readonly serialize: (msg: unknown) => Buffer;
+  readonly deserialize: (bytes: Buffer) => unknown;
+}
+
+function encoder(schema: DescMessage) {
+  return (msg: unknown) => {
+    const u8 = toBinary(schema, msg as never);
+    return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+  };
+}
+
+function method(m: DescMethod): Method {
+  return {
+    path: `/${TaggedCache.typeName}/${m.name}`,
+    serialize: encoder(m.input),
+    deserialize: (bytes) => fromBinary(m.output, bytes),
+  };
+}
+
+/** The service's RPCs, from the generated descriptor. */
+export const METHODS = {
+  get: method(TaggedCache.method.get),
+  set: method(TaggedCache.method.set),
+  delete: method(TaggedCache.method.delete),
+  invalidate: method(TaggedCache.method.invalidate),
+  invalidateAll: method(TaggedCache.method.invalidateAll),
+  getMany: method(TaggedCache.method.getMany),
+} as const;

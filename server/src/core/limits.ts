@@ -1,0 +1,25 @@
+/** Input limits the core enforces; every one is configurable (see config.ts). */
+export interface Limits {
+  /** Longest namespace, in UTF-8 bytes. */
+  readonly maxNamespaceBytes: number;
+  /** Longest key, in UTF-8 bytes. */
+  readonly maxKeyBytes: number;
+  /** Longest tag, in UTF-8 bytes. */
+  readonly maxTagBytes: number;
+  /** Most tags on one entry or in one lookup (at most 255: the entry format stores a byte). */
+  readonly maxTags: number;
+  /** Most tags in one Invalidate call. */
+  readonly maxInvalidateTags: number;
+  /** Largest value, in bytes. */
+  readonly maxValueBytes: number;
+  /** Most keys in one GetMany message. */
+  readonly maxBatchKeys: number;
+  /** Longest lifetime a Set may ask for, in milliseconds. */
+  readonly maxLifetimeMs: number;
+}
+
+/** Lifetimes the core applies when a request leaves them out. */
+export interface Lifetimes {
+  /** Lifetime of an entry whose Set names none. */
+  readonly defaultLifetimeMs: number;
+}

@@ -1,0 +1,77 @@
+/**
+ * The storage contract the cache core relies on. Every implementation runs the
+ * same contract suite (test/contract). Arguments arrive validated and
+ * normalized by the core: namespaces non-empty, tag lists sorted and free of
+ * duplicates, lifetimes in milliseconds within limits.
+ */
+
+/** A valid entry found by a lookup. */
+export interface Hit {
+  /** The stored bytes; callers must not modify them. */
+  readonly value: Uint8Array;
+  /** The entry's tags, sorted. */
+  readonly tags: readonly string[];
+  /** Remaining lifetime in milliseconds, or -1 when the entry never expires. */
+  readonly ttlMs: number;
+}
+
+/** One lookup of a batch. */
+export interface Lookup {
+  readonly key: string;
+  /** Empty: any tag set. Otherwise the exact tag set the entry must have. */
+  readonly tags: readonly string[];
+}
+
+/** Connection state a store reports, for health checks and logs. */
+export type StoreState = "ready" | "unavailable";
+
+export interface Store {
+  /** A short name for logs: "redis" or "memory". */
+  readonly kind: string;
+
+  /**
+   * Looks up entries of one namespace; one result per lookup, in order:
+   * the hit, or undefined on a miss. An entry misses when it is absent,
+   * expired, when any of its tags (or the namespace) was invalidated after it
+   * was stored, when a tag version it depends on is gone, or when `tags` is
+   * given and differs from the entry's tag set.
+   */
+  getMany(namespace: string, lookups: readonly Lookup[]): Promise<(Hit | undefined)[]>;
+
+  /** Like getMany for a single lookup. */
+  get(namespace: string, key: string, tags: readonly string[]): Promise<Hit | undefined>;
+
+  /**
+   * Stores an entry under the current versions of its tags, creating missing
+   * versions without ever overwriting an existing one. `lifetimeMs` 0 means
+   * no expiry.
+   */
+  set(
+    namespace: string,
+    key: string,
+    value: Uint8Array,
+    tags: readonly string[],
+    lifetimeMs: number,
+  ): Promise<void>;
+
+  /** Removes an entry; true when one was there. */
+  delete(namespace: string, key: string): Promise<boolean>;
+
+  /** Gives each tag a new version, so entries stored under the old one miss. */
+  invalidate(namespace: string, tags: readonly string[]): Promise<void>;
+
+  /** Gives the namespace a new version, so all its entries miss. */
+  invalidateAll(namespace: string): Promise<void>;
+
+  /** Registers a listener for connection state changes. */
+  onStateChange(listener: (state: StoreState) => void): void;
+
+  /** Resolves true once reachable, or false after `timeoutMs`. */
+  waitUntilReady(timeoutMs: number): Promise<boolean>;
+
+  /** Current connection state. */
+  readonly state: StoreState;
+
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,194 @@
+import type { Hit, Lookup, Store, StoreState } from "../../core/store.js";
+
+/** Sizes and lifetimes of the embedded store. */
+export interface MemoryStoreOptions {
+  /** Least lifetime of a tag version, in ms (raised to that of its entries). */
+  readonly tagLifetimeMs: number;
+  /** Most entries kept; past it the least recently used are evicted. */
+  readonly maxEntries: number;
+  /** How often expired entries and versions are swept, in ms. */
+  readonly sweepIntervalMs?: number;
+}
+
+interface Version {
+  readonly id: number;
+  expiresAt: number;
+}
+
+interface Namespace {
+  all: Version | undefined;
+  readonly tags: Map<string, Version>;
+}
+
+interface Entry {
+  readonly ns: Namespace;
+  readonly value: Uint8Array;
+  readonly tags: readonly string[];
+  readonly nsVersion: number;
+  readonly tagVersions: readonly number[];
+  readonly expiresAt: number;
+}
+
+/**
+ * The embedded store for running without Redis: the same semantics as the
+ * Redis store (versions, lifetimes, namespaces) in one process's memory.
+ * Versions come from a counter, which is safe here because a process never
+ * forgets a number it handed out; entries are evicted least recently used
+ * first past `maxEntries`, like Redis with allkeys-lru.
+ */
+export class MemoryStore implements Store {
+  readonly kind = "memory";
+  readonly state: StoreState = "ready";
+  private readonly namespaces = new Map<string, Namespace>();
+  // Keyed by "<len(ns)>:<ns>:<key>"; Map order doubles as recency order.
+  private readonly entries = new Map<string, Entry>();
+  private nextVersion = 1;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly options: MemoryStoreOptions) {
+    this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
+    this.sweeper.unref();
+  }
+
+  onStateChange(): void {
+    // Always ready: there is no connection to lose.
+  }
+
+  async waitUntilReady(): Promise<boolean> {
+    return true;
+  }
+
+  async get(namespace: string, key: string, tags: readonly string[]): Promise<Hit | undefined> {
+    return this.lookup(namespace, key, tags, Date.now());
+  }
+
+  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<(Hit | undefined)[]> {
+    const now = Date.now();
+    return lookups.map((l) => this.lookup(namespace, l.key, l.tags, now));
+  }
+
+  async set(
+    namespace: string,
+    key: string,
+    value: Uint8Array,
+    tags: readonly string[],
+    lifetimeMs: number,
+  ): Promise<void> {
+    const now = Date.now();
+    const ns = this.namespace(namespace);
+    const versionTtl = Math.max(this.options.tagLifetimeMs, lifetimeMs);
+    const expiresAt = lifetimeMs === 0 ? Infinity : now + lifetimeMs;
+    const need = lifetimeMs === 0 ? Infinity : now + versionTtl;
+    ns.all = this.current(ns.all, now, need);
+    const tagVersions = tags.map((t) => {
+      const v = this.current(ns.tags.get(t), now, need);
+      ns.tags.set(t, v);
+      return v.id;
+    });
+    const id = entryId(namespace, key);
+    this.entries.delete(id);
+    this.entries.set(id, {
+      ns,
+      value: value.slice(),
+      tags: tags.slice(),
+      nsVersion: ns.all.id,
+      tagVersions,
+      expiresAt,
+    });
+    if (this.entries.size > this.options.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+  }
+
+  async delete(namespace: string, key: string): Promise<boolean> {
+    const id = entryId(namespace, key);
+    const entry = this.entries.get(id);
+    if (entry === undefined) return false;
+    this.entries.delete(id);
+    return entry.expiresAt > Date.now();
+  }
+
+  async invalidate(namespace: string, tags: readonly string[]): Promise<void> {
+    const ns = this.namespace(namespace);
+    const expiresAt = Date.now() + this.options.tagLifetimeMs;
+    for (const t of tags) ns.tags.set(t, { id: this.nextVersion++, expiresAt });
+  }
+
+  async invalidateAll(namespace: string): Promise<void> {
+    const ns = this.namespace(namespace);
+    ns.all = { id: this.nextVersion++, expiresAt: Date.now() + this.options.tagLifetimeMs };
+  }
+
+  /** Drops every entry and version: the FLUSHALL of the embedded store. */
+  clear(): void {
+    this.entries.clear();
+    this.namespaces.clear();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+  }
+
+  private lookup(namespace: string, key: string, tags: readonly string[], now: number): Hit | undefined {
+    const id = entryId(namespace, key);
+    const e = this.entries.get(id);
+    if (e === undefined) return undefined;
+    if (e.expiresAt <= now || this.isStale(e, now)) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    if (tags.length > 0 && !sameTags(tags, e.tags)) return undefined;
+    this.entries.delete(id);
+    this.entries.set(id, e);
+    return { value: e.value, tags: e.tags, ttlMs: e.expiresAt === Infinity ? -1 : e.expiresAt - now };
+  }
+
+  private isStale(e: Entry, now: number): boolean {
+    if (!live(e.ns.all, now) || e.ns.all!.id !== e.nsVersion) return true;
+    for (let i = 0; i < e.tags.length; i++) {
+      const v = e.ns.tags.get(e.tags[i]!);
+      if (!live(v, now) || v!.id !== e.tagVersions[i]) return true;
+    }
+    return false;
+  }
+
+  /** The live version, created if missing or expired, living at least until `need`. */
+  private current(v: Version | undefined, now: number, need: number): Version {
+    if (!live(v, now)) return { id: this.nextVersion++, expiresAt: need };
+    if (v!.expiresAt < need) v!.expiresAt = need;
+    return v!;
+  }
+
+  private namespace(name: string): Namespace {
+    let ns = this.namespaces.get(name);
+    if (ns === undefined) {
+      ns = { all: undefined, tags: new Map() };
+      this.namespaces.set(name, ns);
+    }
+    return ns;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, e] of this.entries) {
+      if (e.expiresAt <= now || this.isStale(e, now)) this.entries.delete(id);
+    }
+    for (const ns of this.namespaces.values()) {
+      for (const [t, v] of ns.tags) if (v.expiresAt <= now) ns.tags.delete(t);
+    }
+  }
+}
+
+function live(v: Version | undefined, now: number): boolean {
+  return v !== undefined && v.expiresAt > now;
+}
+
+function entryId(namespace: string, key: string): string {
+  return `${namespace.length}:${namespace}:${key}`;
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

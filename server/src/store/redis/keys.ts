@@ -1,0 +1,48 @@
+/**
+ * The Redis key scheme. See docs/design.md for the reasoning.
+ *
+ *   entry:       <prefix>:e:<len(ns)>:<ns>:<key>
+ *   tag version: <prefix>:t:{<len(ns)>:<ns>}:<tag>
+ *   ns version:  <prefix>:a:{<len(ns)>:<ns>}
+ *
+ * The namespace is length-prefixed, so no (namespace, key) or (namespace, tag)
+ * pair can produce another's key, and the kinds differ in their second part.
+ * Entries hash on the whole key and spread over a cluster; a namespace's tag
+ * versions share the hash tag {<len(ns)>:<ns>}, so one namespace's tags live
+ * in one slot.
+ */
+export interface NamespaceKeys {
+  /** Prefix of this namespace's entry keys; the key follows. */
+  readonly entryPrefix: string;
+  /** Prefix of this namespace's tag-version keys; the tag follows. */
+  readonly tagPrefix: string;
+  /** The namespace-wide version key that InvalidateAll replaces. */
+  readonly allKey: string;
+}
+
+/** Builds and remembers the key prefixes of each namespace. */
+export class KeyScheme {
+  private readonly cache = new Map<string, NamespaceKeys>();
+
+  constructor(
+    private readonly prefix: string,
+    private readonly maxCached = 10_000,
+  ) {}
+
+  /** The prefixes of a namespace, built once and then reused. */
+  forNamespace(ns: string): NamespaceKeys {
+    let keys = this.cache.get(ns);
+    if (keys === undefined) {
+      const id = `${ns.length}:${ns}`;
+      keys = {
+        entryPrefix: `${this.prefix}:e:${id}:`,
+        tagPrefix: `${this.prefix}:t:{${id}}:`,
+        allKey: `${this.prefix}:a:{${id}}`,
+      };
+      // Namespaces are few in practice; the bound only guards against abuse.
+      if (this.cache.size >= this.maxCached) this.cache.clear();
+      this.cache.set(ns, keys);
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,68 @@
+--[[
+get: look up a batch of entries of one namespace and check their tag versions.
+
+KEYS[1]       the namespace version key
+KEYS[2..]     the entry keys, one per lookup
+ARGV[1]       the namespace's tag-version key prefix
+ARGV[2..]     per lookup, in order: a count c, then c tag names, sorted
+              (c = 0: any tag set; otherwise the exact tag set required)
+
+Reply: one element per lookup: 0 on a miss, or {pttl, entry} on a hit, where
+pttl is -1 for an entry that never expires and entry is the stored bytes
+(format in entry-codec.ts).
+
+An entry whose namespace or tag version changed or vanished is stale: it is
+deleted here. A tag-set mismatch is a miss but not stale, and data that is not
+in our format reads as a miss and is left alone.
+
+In standalone mode, a lookup without tags cannot name its tag-version keys in
+advance; they are derived from the entry (prefix .. tag name). This keeps Get
+to one round trip. On Redis Cluster the versions are read in a second step.
+--]]
+
+local FORMAT = 1
+local VERSION_BYTES = 8
+
+local nsVersion = redis.call('GET', KEYS[1])
+local tagPrefix = ARGV[1]
+local out = {}
+local a = 2
+
+for e = 2, #KEYS do
+  local want = tonumber(ARGV[a])
+  local wantFrom = a + 1
+  a = a + 1 + want
+  local result = 0
+  local raw = redis.call('GET', KEYS[e])
+  if raw and #raw >= 2 + VERSION_BYTES and string.byte(raw, 1) == FORMAT then
+    local n = string.byte(raw, 2)
+    if string.sub(raw, 3, 2 + VERSION_BYTES) ~= nsVersion then
+      redis.call('DEL', KEYS[e])
+    elseif want == 0 or want == n then
+      local pos = 3 + VERSION_BYTES
+      local verdict = 'hit'
+      for j = 1, n do
+        local hi, lo = string.byte(raw, pos, pos + 1)
+        if not lo then verdict = 'foreign'; break end
+        local nameEnd = pos + 1 + hi * 256 + lo
+        if nameEnd + VERSION_BYTES > #raw then verdict = 'foreign'; break end
+        local name = string.sub(raw, pos + 2, nameEnd)
+        if want > 0 and name ~= ARGV[wantFrom + j - 1] then verdict = 'other tags'; break end
+        local current = redis.call('GET', tagPrefix .. name)
+        if current ~= string.sub(raw, nameEnd + 1, nameEnd + VERSION_BYTES) then
+          verdict = 'stale'
+          break
+        end
+        pos = nameEnd + VERSION_BYTES + 1
+      end
+      if verdict == 'hit' then
+        result = { redis.call('PTTL', KEYS[e]), raw }
+      elseif verdict == 'stale' then
+        redis.call('DEL', KEYS[e])
+      end
+    end
+  end
+  out[e - 1] = result
+end
+
+return out

@@ -1,0 +1,50 @@
+import { pino } from "pino";
+import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { startApp, type App } from "../../server/src/app.js";
+import { loadConfig, type Config } from "../../server/src/config.js";
+
+/** A server on a free port and a way to make clients of it. */
+export interface TestServer {
+  readonly app: App;
+  readonly config: Config;
+  readonly address: string;
+  /** A client of this server in `namespace` (default namespace when omitted). */
+  client(namespace?: string): TaggedCacheClient;
+  /** Stops every client made here, then the server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server in this process. `env` holds configuration variables as the
+ * server would read them (REDIS_URL, MAX_KEY_BYTES, ...).
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig([], { HOST: "127.0.0.1", PORT: "0", SHUTDOWN_GRACE_MS: "2000", ...env });
+  const app = await startApp(config, pino({ level: "silent" }));
+  const address = `127.0.0.1:${app.port}`;
+  const clients: TaggedCacheClient[] = [];
+  return {
+    app,
+    config,
+    address,
+    client(namespace) {
+      const c = new TaggedCacheClient(address, { namespace });
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of clients) c.close();
+      await app.stop();
+    },
+  };
+}
+
+/** Bytes of a string, for values. */
+export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** A string of bytes, for values. */
+export const text = (b: Uint8Array | undefined): string | undefined =>
+  b === undefined ? undefined : new TextDecoder().decode(b);
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { Redis } from "ioredis";
+
+/** A free TCP port on 127.0.0.1, as the OS hands it out. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, "127.0.0.1");
+  await once(srv, "listening");
+  const port = (srv.address() as { port: number }).port;
+  srv.close();
+  await once(srv, "close");
+  return port;
+}
+
+/**
+ * A redis-server this test run owns: started on a free port with no
+ * persistence, stopped (or killed and restarted) on demand.
+ */
+export class RedisServer {
+  private proc: ChildProcess | undefined;
+
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[],
+  ) {}
+
+  /** Starts a server on a free port; extra arguments go to redis-server. */
+  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), extraArgs);
+    await server.launch();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** A plain connection to this server, for inspecting or disturbing it. */
+  connect(): Redis {
+    return new Redis(this.port, "127.0.0.1", { lazyConnect: false, maxRetriesPerRequest: 1 });
+  }
+
+  /** Starts the process again on the same port (after kill or stop). */
+  async launch(): Promise<void> {
+    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...this.extraArgs];
+    const proc = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.proc = proc;
+    let output = "";
+    proc.stdout!.on("data", (d) => (output += d));
+    proc.stderr!.on("data", (d) => (output += d));
+    const deadline = Date.now() + 10_000;
+    while (!output.includes("Ready to accept connections")) {
+      if (proc.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
+      if (Date.now() > deadline) throw new Error(`redis-server did not start: ${output}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Kills the process at once (SIGKILL), as a crash would. */
+  async kill(): Promise<void> {
+    await this.signal("SIGKILL");
+  }
+
+  /** Stops the process. */
+  async stop(): Promise<void> {
+    await this.signal("SIGTERM");
+  }
+
+  private async signal(sig: NodeJS.Signals): Promise<void> {
+    const proc = this.proc;
+    this.proc = undefined;
+    if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = once(proc, "exit");
+    proc.kill(sig);
+    await exited;
+  }
+}
+
+let shared: Promise<RedisServer> | undefined;
+
+/** The Redis shared by the suites that do not disturb it; started once. */
+export function sharedRedis(): Promise<RedisServer> {
+  shared ??= RedisServer.start();
+  return shared;
+}
+
+/** Stops the shared Redis, if one was started. */
+export async function stopSharedRedis(): Promise<void> {
+  if (shared !== undefined) await (await shared).stop();
+  shared = undefined;
+}
