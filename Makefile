@@ -1,0 +1,56 @@
+# TaggedCache. `make help` lists the targets.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+GEN_STAMP := server/src/gen/.stamp
+PROTOS := $(shell find proto -name '*.proto')
+
+.PHONY: help install generate build lint test run bench redis-server clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json clients/typescript/package.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: node_modules/.installed ## Install the npm dependencies (npm ci)
+
+$(GEN_STAMP): node_modules/.installed buf.gen.yaml buf.yaml $(PROTOS)
+	rm -rf server/src/gen clients/typescript/src/gen
+	buf generate
+	buf build -o server/src/gen/taggedcache.binpb
+	touch $@
+
+generate: $(GEN_STAMP) ## Generate code and the descriptor image from proto/
+
+build: generate ## Compile the server to dist/
+	tsc -p tsconfig.build.json
+	mkdir -p dist/server/src/store/redis/lua dist/server/src/gen
+	cp server/src/store/redis/lua/*.lua dist/server/src/store/redis/lua/
+	cp server/src/gen/taggedcache.binpb dist/server/src/gen/
+
+lint: generate ## buf lint, buf breaking against main, type-check
+	buf lint
+	@if git rev-parse -q --verify main >/dev/null && git cat-file -e main:proto 2>/dev/null; then \
+	  echo "buf breaking against main"; buf breaking --against '.git#branch=main,subdir=proto'; \
+	else echo "buf breaking: no proto on main yet, skipped"; fi
+	tsc -p tsconfig.json --noEmit
+
+redis-server: ## Install redis-server if missing (as root, via apt-get)
+	test/ensure-redis-server.sh
+
+test: lint redis-server ## Lint, then run the whole test suite against real Redis
+	mocha
+
+run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
+	node dist/server/src/main.js $(ARGS)
+
+bench: generate redis-server ## Run the benchmarks (minutes); see bench/
+	node --import tsx bench/run.ts
+
+clean: ## Remove generated code, builds and installed modules
+	rm -rf dist server/src/gen clients/typescript/src/gen clients/typescript/dist node_modules
