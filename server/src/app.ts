@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { TaggedCache } from "./core/tagged-cache.js";
 import type { Store } from "./core/store.js";
-import { openStore } from "./store/open-store.js";
+import { openStore, storeLocation } from "./store/open-store.js";
 import { startServer, type RunningServer } from "./transport/server.js";
 
 /** A running TaggedCache: its store and server, stopped together. */
@@ -18,7 +18,7 @@ const ENVELOPE_BYTES = 64 * 1024;
 
 /** Opens the store and starts serving; used by main and by the tests. */
 export async function startApp(config: Config, log: Logger, store: Store = openStore(config)): Promise<App> {
-  const where = store.kind === "redis" ? redactUrl(config.redisUrl!) : "in this process";
+  const where = storeLocation(config);
   log.info({ store: store.kind, where }, `using the ${store.kind} store`);
   store.onStateChange((state) =>
     state === "ready" ? log.info("store reachable") : log.warn("store unreachable; calls fail with UNAVAILABLE"),
@@ -47,14 +47,4 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
       await store.close();
     },
   };
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
 }

@@ -1,16 +1,22 @@
 import { readFileSync } from "node:fs";
-import type { Redis, Result } from "ioredis";
+import type { Cluster, Redis, Result } from "ioredis";
 
 /**
  * The Lua scripts, one file per command under ./lua, registered with
  * defineCommand: ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT,
  * so a restarted Redis needs nothing from us. Every script takes its key
- * count as the first argument.
+ * count as the first argument. Helpers under lua/lib are prepended to the
+ * scripts that use them. The tcRead*, tcEnsure* and tcDeleteStale scripts
+ * serve Redis Cluster, where an entry and its versions sit in different slots.
  */
+const VERSION_LIB = "lib/current-version.lua";
 const SCRIPTS = {
-  tcGet: "get.lua",
-  tcSet: "set.lua",
-  tcInvalidate: "invalidate.lua",
+  tcGet: ["get.lua"],
+  tcSet: [VERSION_LIB, "set.lua"],
+  tcInvalidate: ["invalidate.lua"],
+  tcReadEntries: ["read-entries.lua"],
+  tcEnsureVersions: [VERSION_LIB, "ensure-versions.lua"],
+  tcDeleteStale: ["delete-stale.lua"],
 } as const;
 
 type Arg = string | Buffer | number;
@@ -21,6 +27,9 @@ declare module "ioredis" {
     tcGetBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
     tcSet(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcInvalidate(numKeys: number, ...args: Arg[]): Result<number, Context>;
+    tcReadEntriesBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
+    tcEnsureVersionsBuffer(numKeys: number, ...args: Arg[]): Result<Buffer[], Context>;
+    tcDeleteStale(numKeys: number, ...args: Arg[]): Result<number, Context>;
   }
 }
 
@@ -29,9 +38,9 @@ export function scriptSource(file: string): string {
   return readFileSync(new URL(`./lua/${file}`, import.meta.url), "utf8");
 }
 
-/** Registers every script as a command on the connection. */
-export function defineScripts(redis: Redis): void {
-  for (const [name, file] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { lua: scriptSource(file) });
+/** Registers every script as a command on the connection or cluster. */
+export function defineScripts(redis: Redis | Cluster): void {
+  for (const [name, files] of Object.entries(SCRIPTS)) {
+    redis.defineCommand(name, { lua: files.map(scriptSource).join("\n") });
   }
 }

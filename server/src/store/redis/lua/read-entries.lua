@@ -1,0 +1,21 @@
+--[[
+read-entries: the first step of a Get on Redis Cluster; reads entries of one
+slot with their remaining lifetimes. Their versions live in the namespace's
+slot and are checked by the next step.
+
+KEYS[1..]     entry keys, all in one slot
+
+Reply: one element per key: 0 when absent, or {pttl, entry}, where pttl is -1
+for an entry that never expires.
+--]]
+
+local out = {}
+for i = 1, #KEYS do
+  local raw = redis.call('GET', KEYS[i])
+  if raw then
+    out[i] = { redis.call('PTTL', KEYS[i]), raw }
+  else
+    out[i] = 0
+  end
+end
+return out
