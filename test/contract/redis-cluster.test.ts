@@ -8,8 +8,7 @@ cacheContract("Redis Cluster store (3 masters, 3 replicas)", {
   start: async () => {
     cluster = await RedisCluster.start();
     const server = await startTestServer({ REDIS_CLUSTER_NODES: cluster.nodesVariable, MAX_BATCH_KEYS: "100" });
-    const stop = server.stop;
-    return { ...server, stop: async () => { await stop(); await cluster?.stop(); } };
+    return { ...server, stop: async () => { await server.stop(); await cluster?.stop(); } };
   },
   flush: async () => cluster!.flush(),
 });
