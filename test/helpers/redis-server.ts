@@ -114,3 +114,26 @@ export async function stopSharedRedis(): Promise<void> {
   if (shared !== undefined) await (await shared).stop();
   shared = undefined;
 }
+
+/** Runs one command on a node; undefined when it is down or refuses. */
+export async function ask<T>(server: RedisServer, command: (r: Redis) => Promise<T>): Promise<T | undefined> {
+  const r = new Redis(server.port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    return await command(r);
+  } catch {
+    return undefined;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Polls `check` every 100 ms until it holds; throws after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
