@@ -27,6 +27,7 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
   protected readonly keys: KeyScheme;
   protected readonly versions = new RandomVersions();
   private readonly connection: ConnectionState;
+  private closing = false;
 
   constructor(
     protected readonly redis: C,
@@ -35,6 +36,14 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
     this.keys = new KeyScheme(base.keyPrefix);
     defineScripts(redis);
     this.connection = new ConnectionState(redis);
+    // ioredis gives up for good ("end") when a reconnection is cut short,
+    // as a Sentinel failover notice arriving mid-reconnect does: start over.
+    redis.on("end", () => {
+      if (this.closing) return;
+      setTimeout(() => {
+        if (!this.closing) redis.connect().catch(() => {});
+      }, 200).unref();
+    });
   }
 
   abstract get(namespace: string, key: string, tags: readonly string[]): Promise<Hit | undefined>;
@@ -72,11 +81,14 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     try {
       await this.redis.quit();
     } catch {
-      this.redis.disconnect();
+      // Closed anyway below.
     }
+    // QUIT alone leaves ioredis's Sentinel failover watchers connected.
+    this.redis.disconnect();
   }
 
   private replace(keys: string[]): Promise<void> {
