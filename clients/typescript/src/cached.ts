@@ -89,11 +89,10 @@ export function cached<A extends unknown[], R>(
         return value;
       }
     } catch (err) {
-      // Unreadable or unreachable: a miss. An unreadable entry is dropped so
-      // the next call can store a good one under a fresh token.
+      // Unreachable or unreadable: a miss. An unreadable entry is dropped and
+      // the key read again, for a token under which to store a good value.
       fail(err);
-      if (read?.entry !== undefined) await client.delete(key).catch(() => {});
-      read = undefined;
+      read = read?.entry !== undefined ? await readAfterDrop(client, key, tags, options.lease) : undefined;
     }
 
     const fnStart = performance.now();
@@ -123,4 +122,19 @@ export function cached<A extends unknown[], R>(
     report("onMiss", info);
     return result;
   };
+}
+
+async function readAfterDrop(
+  client: TaggedCacheClient,
+  key: string,
+  tags: string[],
+  lease: LeaseOption | undefined,
+): Promise<ReadResult | undefined> {
+  try {
+    await client.delete(key);
+    const again = await client.read(key, { tags, lease });
+    return again.entry === undefined ? again : undefined;
+  } catch {
+    return undefined;
+  }
 }
