@@ -3,6 +3,12 @@
  * same contract suite (test/contract). Arguments arrive validated and
  * normalized by the core: namespaces non-empty, tag lists sorted and free of
  * duplicates, lifetimes in milliseconds within limits.
+ *
+ * Leases and version tokens added two things, both optional for a store:
+ * lookups may answer a Miss carrying the versions they saw (plain undefined
+ * still means a miss, without a version token), and `leases` offers the
+ * LeaseStore operations. A store without them works as before; the core
+ * refuses what it cannot honour instead of skipping a check.
  */
 
 import type { LeaseStore } from "./lease-store.js";
