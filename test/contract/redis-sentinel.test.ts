@@ -1,10 +1,11 @@
 import { PRIMARY_NAME, RedisSentinelSetup } from "../helpers/redis-sentinel.js";
 import { startTestServer } from "../helpers/app.js";
-import { cacheContract } from "./cache-contract.js";
+import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { leaseContract } from "./lease-contract.js";
 
 let setup: RedisSentinelSetup | undefined;
 
-cacheContract("Redis store under Sentinel (primary, replica, 3 sentinels)", {
+const target: ContractTarget = {
   start: async () => {
     setup = await RedisSentinelSetup.start();
     const server = await startTestServer({
@@ -15,4 +16,6 @@ cacheContract("Redis store under Sentinel (primary, replica, 3 sentinels)", {
     return { ...server, stop: async () => { await server.stop(); await setup?.stop(); } };
   },
   flush: async () => setup!.flush(),
-});
+};
+cacheContract("Redis store under Sentinel (primary, replica, 3 sentinels)", target);
+leaseContract("Redis store under Sentinel", target);

@@ -1,9 +1,13 @@
 import { Redis, type RedisOptions } from "ioredis";
-import type { Hit, Lookup } from "../../core/store.js";
+import type { Lookup, LookupResult } from "../../core/store.js";
 import { decodeEntry } from "./entry-codec.js";
+import { LeaseNotices } from "./lease-notices.js";
+import { RedisLeases } from "./redis-leases.js";
 import { fromRedisError } from "./redis-errors.js";
 import type { Durability } from "./replace-versions.js";
+import { setArgs } from "./set-args.js";
 import { RedisStoreBase } from "./store-base.js";
+import { versionsSeen } from "./versions-reply.js";
 
 /** How the Redis store connects and how long tag versions live. */
 export interface RedisStoreOptions {
@@ -36,10 +40,6 @@ export function failFastOptions(options: RedisStoreOptions): RedisOptions {
   };
 }
 
-function asBuffer(u8: Uint8Array): Buffer {
-  return Buffer.isBuffer(u8) ? u8 : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
-}
-
 /**
  * The Redis store: one script call per Get, GetMany batch, Set and
  * Invalidate. Commands fail at once while Redis is unreachable (no offline
@@ -48,6 +48,9 @@ function asBuffer(u8: Uint8Array): Buffer {
  */
 export class RedisStore extends RedisStoreBase<Redis> {
   readonly kind = "redis";
+  private readonly notices: LeaseNotices;
+  /** Leases and guarded Sets, sharing this connection. */
+  readonly leases: RedisLeases;
 
   constructor(options: RedisStoreOptions, extra: RedisOptions = {}) {
     const redisOptions = { ...failFastOptions(options), enableAutoPipelining: true, ...extra };
@@ -55,9 +58,11 @@ export class RedisStore extends RedisStoreBase<Redis> {
       ...options,
       durability: options.durability ?? { waitReplicas: 0, waitMs: 0 },
     });
+    this.notices = new LeaseNotices(() => this.redis.duplicate({ enableOfflineQueue: true }));
+    this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices);
   }
 
-  async get(namespace: string, key: string, tags: readonly string[]): Promise<Hit | undefined> {
+  async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
     const ns = this.keys.forNamespace(namespace);
     let reply: unknown[];
     try {
@@ -67,10 +72,10 @@ export class RedisStore extends RedisStoreBase<Redis> {
     } catch (err) {
       throw fromRedisError(err);
     }
-    return toHit(reply[0]);
+    return toResult(reply[0], tags);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<(Hit | undefined)[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const n = lookups.length;
     const args: (string | number)[] = new Array(1 + n + 1);
@@ -88,8 +93,8 @@ export class RedisStore extends RedisStoreBase<Redis> {
     } catch (err) {
       throw fromRedisError(err);
     }
-    const out = new Array<Hit | undefined>(n);
-    for (let i = 0; i < n; i++) out[i] = toHit(reply[i]);
+    const out = new Array<LookupResult>(n);
+    for (let i = 0; i < n; i++) out[i] = toResult(reply[i], lookups[i]!.tags);
     return out;
   }
 
@@ -100,27 +105,22 @@ export class RedisStore extends RedisStoreBase<Redis> {
     tags: readonly string[],
     lifetimeMs: number,
   ): Promise<void> {
-    const ns = this.keys.forNamespace(namespace);
-    const n = tags.length;
-    const args: (string | number | Buffer)[] = new Array(6 + 3 * n);
-    let a = 0;
-    args[a++] = ns.entryPrefix + key;
-    args[a++] = ns.allKey;
-    for (let i = 0; i < n; i++) args[a++] = ns.tagPrefix + tags[i];
-    args[a++] = lifetimeMs;
-    args[a++] = this.base.tagLifetimeMs;
-    args[a++] = asBuffer(value);
-    for (let i = 0; i < n; i++) args[a++] = tags[i]!;
-    for (let i = 0; i <= n; i++) args[a++] = this.versions.take();
+    const a = setArgs(this.keys.forNamespace(namespace), key, value, tags, lifetimeMs, this.base.tagLifetimeMs, this.versions);
     try {
-      await this.redis.tcSet(2 + n, ...args);
+      await this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv);
     } catch (err) {
       throw fromRedisError(err);
     }
   }
+
+  override async close(): Promise<void> {
+    this.notices.close();
+    await super.close();
+  }
 }
 
-function toHit(item: unknown): Hit | undefined {
-  if (!Array.isArray(item)) return undefined;
-  return decodeEntry(item[1] as Buffer, item[0] as number);
+// A hit is {pttl, entry}; a miss the versions it saw.
+function toResult(item: unknown, tags: readonly string[]): LookupResult {
+  if (Array.isArray(item)) return decodeEntry(item[1] as Buffer, item[0] as number);
+  return Buffer.isBuffer(item) ? { hit: false, versions: versionsSeen(item, tags) } : undefined;
 }

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from "ioredis";
-import type { Hit, Lookup, Store, StoreState } from "../../core/store.js";
+import type { Lookup, LookupResult, Store, StoreState } from "../../core/store.js";
 import { ConnectionState } from "./connection-state.js";
 import { KeyScheme } from "./keys.js";
 import { RandomVersions } from "./random-versions.js";
@@ -46,8 +46,8 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
     });
   }
 
-  abstract get(namespace: string, key: string, tags: readonly string[]): Promise<Hit | undefined>;
-  abstract getMany(namespace: string, lookups: readonly Lookup[]): Promise<(Hit | undefined)[]>;
+  abstract get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult>;
+  abstract getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]>;
   abstract set(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): Promise<void>;
 
   get state(): StoreState {
