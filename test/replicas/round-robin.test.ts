@@ -1,16 +1,22 @@
 import { expect } from "chai";
 import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import type { Store } from "../../server/src/core/store.js";
-import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js";
+import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers/app.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 
-/** Counts the reads a server's store serves, to see the balancer spread them. */
+/**
+ * Counts the reads (plain or leased) a server's store serves, to see the
+ * balancer spread them.
+ */
 function countReads(store: Store): { n: number } {
   const counter = { n: 0 };
   const get = store.get.bind(store);
   const getMany = store.getMany.bind(store);
   store.get = (...args) => (counter.n++, get(...args));
   store.getMany = (...args) => (counter.n++, getMany(...args));
+  const leases = store.leases!;
+  const acquire = leases.acquire.bind(leases);
+  leases.acquire = (...args) => (counter.n++, acquire(...args));
   return counter;
 }
 
@@ -27,6 +33,7 @@ describe("stateless replicas: three servers behind round_robin", () => {
     const target = `ipv4:${servers.map((s) => s.address).join(",")}`;
     client = new TaggedCacheClient(target, {
       namespace: "replicas",
+      logger: null,
       channelOptions: {
         "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
       },
@@ -67,5 +74,22 @@ describe("stateless replicas: three servers behind round_robin", () => {
       const hits = await client.getMany(["a", "b"]);
       expect([...hits.keys()]).to.deep.equal(["a"]);
     }
+  });
+
+  it("holds a lease across replicas: 30 concurrent cold calls run the function once", async () => {
+    for (const r of reads) r.n = 0;
+    let runs = 0;
+    const load = client.cached(
+      async function loadItem(id: number) {
+        runs++;
+        await sleep(150);
+        return { id };
+      },
+      { tags: ["leased"], lease: true },
+    );
+    const results = await Promise.all(Array.from({ length: 30 }, () => load(1)));
+    expect(runs).to.equal(1);
+    expect(results.every((r) => r.id === 1)).to.equal(true);
+    expect(reads.map((r) => r.n > 0)).to.deep.equal([true, true, true]);
   });
 });
