@@ -131,6 +131,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   const where = ["redisUrl", "redisClusterNodes", "redisSentinels"].filter((k) => config[k] !== undefined);
   if (where.length > 1) throw new ConfigError("set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS");
+  // A brace in the prefix would become the hash tag of every key on a cluster.
+  if (config.redisClusterNodes !== undefined && /[{}]/.test(String(config.keyPrefix))) {
+    throw new ConfigError("KEY_PREFIX: must not contain { or } with REDIS_CLUSTER_NODES");
+  }
   return config as unknown as Config;
 }
 
