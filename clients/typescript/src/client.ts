@@ -27,8 +27,10 @@ import { METHODS, type Method } from "./methods.js";
 export interface ClientOptions {
   /** Namespace of every call; default "default". */
   namespace?: string;
-  /** Channel credentials; default insecure (plaintext). */
+  /** Channel credentials; default insecure (plaintext). For TLS: `credentials.createSsl(ca, key, cert)`. */
   credentials?: ChannelCredentials;
+  /** Bearer token sent as `authorization` metadata with every call. */
+  token?: string;
   /** Deadline of each call in ms; default 5000. Streams have none by default. */
   deadlineMs?: number;
   /** Extra grpc-js channel options. */
@@ -67,9 +69,11 @@ export class TaggedCacheClient {
   readonly namespace: string;
   private readonly client: Client;
   private readonly deadlineMs: number;
+  private readonly token: string | undefined;
 
   constructor(address: string, options: ClientOptions = {}) {
     this.namespace = options.namespace ?? "";
+    this.token = options.token;
     this.deadlineMs = options.deadlineMs ?? 5000;
     this.client = new Client(
       address,
@@ -130,7 +134,7 @@ export class TaggedCacheClient {
       METHODS.getMany.path,
       METHODS.getMany.serialize,
       METHODS.getMany.deserialize,
-      new Metadata(),
+      this.metadata(),
       this.callOptions(options.deadlineMs ?? 0),
     ) as ClientDuplexStream<GetManyRequest, GetManyResponse>;
     const writing = this.writeBatches(call, batches);
@@ -185,6 +189,12 @@ export class TaggedCacheClient {
     }
   }
 
+  private metadata(): Metadata {
+    const md = new Metadata();
+    if (this.token !== undefined) md.set("authorization", `Bearer ${this.token}`);
+    return md;
+  }
+
   private callOptions(deadlineMs = this.deadlineMs): CallOptions {
     return deadlineMs > 0 ? { deadline: Date.now() + deadlineMs } : {};
   }
@@ -196,7 +206,7 @@ export class TaggedCacheClient {
         method.serialize,
         method.deserialize,
         req,
-        new Metadata(),
+        this.metadata(),
         this.callOptions(),
         (err, res) => (err ? reject(TaggedCacheError.from(err)) : resolve(res as T)),
       );
