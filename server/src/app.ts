@@ -21,6 +21,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
+// How long stopping waits for the store to close after the server has.
+const STORE_CLOSE_MS = 1000;
+
 // Room for the protobuf framing around the largest value.
 const ENVELOPE_BYTES = 64 * 1024;
 
@@ -79,7 +82,8 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
     stop: async () => {
       await server.shutdown(config.shutdownGraceMs);
       await metricsServer?.close();
-      await store.close();
+      // A Redis that does not answer must not hold the exit past the grace.
+      await Promise.race([store.close(), new Promise((r) => setTimeout(r, STORE_CLOSE_MS).unref())]);
     },
   };
 }

@@ -1,54 +1,51 @@
-import { ServerInterceptingCall, status, type ServerInterceptor } from "@grpc/grpc-js";
+import {
+  Metadata,
+  ServerInterceptingCall,
+  status,
+  type ServerInterceptingCallInterface,
+  type ServerInterceptor,
+} from "@grpc/grpc-js";
 import type { Metrics } from "../observability/metrics.js";
 
-// Health Watch streams last as long as their client wants; they must not hold
-// up a drain.
-const LONG_LIVED = "grpc.health.v1.Health";
+// Health Watch streams last as long as their client wants; a drain ends them
+// rather than wait for them.
+const WATCH = "/grpc.health.v1.Health/Watch";
 
 /**
  * A grpc-js server interceptor that sees every call of every service: it
  * reports calls, status codes, latency and in-flight counts to the metrics,
- * and knows when no call (but health watches) is left, for the drain.
+ * and keeps the open health watches so a drain can end them.
  */
 export class CallTracker {
-  private active = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly watches = new Set<ServerInterceptingCallInterface>();
 
   constructor(private readonly metrics: Metrics) {}
 
-  /** Calls in flight, health watches excluded. */
-  get inFlight(): number {
-    return this.active;
-  }
-
-  /** Resolves once no call is in flight (health watches excluded). */
-  idle(): Promise<void> {
-    if (this.active === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** Ends every open health Watch with UNAVAILABLE, after what it was already sent. */
+  endWatches(): void {
+    for (const call of this.watches) {
+      call.sendStatus({ code: status.UNAVAILABLE, details: "the server is shutting down", metadata: new Metadata() });
+    }
   }
 
   readonly interceptor: ServerInterceptor = (descriptor, call) => {
     const [, service = "", method = ""] = descriptor.path.split("/");
-    const counted = service !== LONG_LIVED;
     const end = this.metrics.callStarted(service, method);
-    if (counted) this.active++;
     let finished = false;
     const finish = (code: status) => {
       if (finished) return;
       finished = true;
       end(status[code] ?? String(code));
-      if (counted && --this.active === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const w of waiters) w();
-      }
+      this.watches.delete(intercepting);
     };
-    return new ServerInterceptingCall(call, {
+    const intercepting = new ServerInterceptingCall(call, {
       start: (next) => next({ onCancel: () => finish(status.CANCELLED) }),
       sendStatus: (st, next) => {
-        finish(st.code);
         next(st);
+        finish(st.code);
       },
     });
+    if (descriptor.path === WATCH) this.watches.add(intercepting);
+    return intercepting;
   };
 }

@@ -82,14 +82,14 @@ export async function startServer(
       new Promise<void>((resolve) => {
         draining = true;
         setHealth(false);
+        // Watchers have been sent NOT_SERVING; their streams would otherwise
+        // hold the drain until the grace runs out.
+        tracker.endWatches();
         const timer = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(timer);
           resolve();
         });
-        // Once the last call is done, only health watches can be left:
-        // cancel them rather than wait for the grace to run out.
-        tracker.idle().then(() => server.forceShutdown());
       }),
   };
 }
