@@ -59,6 +59,11 @@ export class Metrics {
     "GetMany request messages answered, by namespace",
     ["namespace"],
   );
+  private readonly keysInFlight = new Gauge({
+    name: "taggedcache_getmany_keys_in_flight",
+    help: "GetMany keys received and not yet answered, over all streams",
+    registers: [this.registry],
+  });
   private readonly invalidations = counter(
     this.registry,
     "taggedcache_invalidations_total",
@@ -118,6 +123,11 @@ export class Metrics {
     const ns = this.label(namespace);
     this.getManyBatches.inc({ namespace: ns });
     this.getManyKeys.inc({ namespace: ns }, keys);
+  }
+
+  /** Adds `delta` (negative when answered or dropped) to the GetMany keys in flight. */
+  recordKeysInFlight(delta: number): void {
+    this.keysInFlight.inc(delta);
   }
 
   /** Records a successful Invalidate ("tags") or InvalidateAll ("all"). */

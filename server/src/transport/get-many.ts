@@ -46,9 +46,7 @@ class GetManyStream {
       this.halfClosed = true;
       this.flush();
     });
-    call.on("cancelled", () => {
-      this.finished = true;
-    });
+    call.on("cancelled", () => this.finish());
     call.on("drain", () => {
       this.congested = false;
       this.flush();
@@ -61,6 +59,7 @@ class GetManyStream {
     const slot: Slot = { keys, done: false, response: undefined, error: undefined };
     this.queue.push(slot);
     this.keysInFlight += keys;
+    this.ctx.metrics.recordKeysInFlight(keys);
     if (req instanceof Undecodable) {
       this.settle(slot, undefined, undecodableStatus(req));
       return;
@@ -100,6 +99,13 @@ class GetManyStream {
     }
   }
 
+  // The stream is over: batches still unanswered will never be.
+  private finish(): void {
+    this.finished = true;
+    this.ctx.metrics.recordKeysInFlight(-this.keysInFlight);
+    this.keysInFlight = 0;
+  }
+
   private settle(slot: Slot, response: GetManyResponse | undefined, error: CallStatus | undefined): void {
     slot.done = true;
     slot.response = response;
@@ -111,8 +117,9 @@ class GetManyStream {
     while (!this.finished && this.queue.length > 0 && this.queue[0]!.done) {
       const slot = this.queue.shift()!;
       this.keysInFlight -= slot.keys;
+      this.ctx.metrics.recordKeysInFlight(-slot.keys);
       if (slot.error !== undefined) {
-        this.finished = true;
+        this.finish();
         this.call.emit("error", slot.error);
         return;
       }

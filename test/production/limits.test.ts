@@ -1,0 +1,110 @@
+import { status } from "@grpc/grpc-js";
+import { expect } from "chai";
+import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers/app.js";
+import { sharedRedis } from "../helpers/redis-server.js";
+import { sample, scrape } from "../helpers/scrape.js";
+
+// Calls `get` in a loop until `stop` resolves; returns how many succeeded and the errors.
+async function keepCalling(c: TaggedCacheClient, stop: Promise<unknown>) {
+  let done = false;
+  void stop.finally(() => (done = true));
+  let ok = 0;
+  const errors: string[] = [];
+  while (!done) {
+    try {
+      if (text(await c.get("k")) === "v") ok++;
+    } catch (err) {
+      errors.push(String(err));
+    }
+  }
+  return { ok, errors };
+}
+
+describe("limits that protect the server", function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let polite: TaggedCacheClient;
+  before(async () => {
+    server = await startTestServer({
+      REDIS_URL: (await sharedRedis()).url,
+      KEY_PREFIX: "limits",
+      METRICS_PORT: "0",
+      MAX_CONCURRENT_STREAMS: "50",
+      MAX_KEYS_IN_FLIGHT: "30",
+    });
+    polite = server.client("p");
+    await polite.set("k", bytes("v"));
+  });
+  after(() => server.stop());
+
+  it("refuses a 100 MB message with RESOURCE_EXHAUSTED while other clients keep being served", async () => {
+    const abuser = server.client("p", { deadlineMs: 30_000 });
+    const huge = abuser.set("big", new Uint8Array(100 * 1024 * 1024)).then(
+      () => undefined,
+      (e: { code: number; details: string }) => e,
+    );
+    const served = await keepCalling(polite, huge);
+    const err = await huge;
+    expect(err?.code).to.equal(status.RESOURCE_EXHAUSTED);
+    expect(err?.details).to.match(/^Received message larger than max \(\d+ vs 1114112\)$/);
+    expect(served.errors).to.deep.equal([]);
+    expect(served.ok).to.be.greaterThan(0);
+    expect(text(await polite.get("k"))).to.equal("v");
+  });
+
+  it("caps the streams one connection may have open; other connections keep being served", async () => {
+    // Its own connection: clients of one process otherwise share one.
+    const abuser = server.client("p", { channelOptions: { "grpc.use_local_subchannel_pool": 1 } });
+    const never = (async function* () {
+      await new Promise(() => {});
+    })();
+    const outcomes = Array.from({ length: 2000 }, () =>
+      abuser
+        .getManyStream(never, { deadlineMs: 8000 })
+        .next()
+        .then(
+          () => "answered",
+          (e: { code: number }) => status[e.code],
+        ),
+    );
+    const streams = () =>
+      scrape(server.app.metricsPort!).then((m) =>
+        sample(m, "taggedcache_calls_in_flight", { method: "GetMany" }),
+      );
+    // Opening 2000 streams takes the client a while; the server never sees more than 50.
+    const seen: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      seen.push(await streams());
+      await sleep(100);
+    }
+    expect(Math.max(...seen)).to.equal(50);
+    const served = await keepCalling(polite, Promise.all(outcomes));
+    expect(new Set(await Promise.all(outcomes))).to.deep.equal(new Set(["DEADLINE_EXCEEDED"]));
+    expect(served.errors).to.deep.equal([]);
+    expect(served.ok).to.be.greaterThan(0);
+    expect(await streams()).to.equal(0);
+  });
+
+  it("stops reading a GetMany stream while MAX_KEYS_IN_FLIGHT keys wait for the store", async () => {
+    const admin = (await sharedRedis()).connect();
+    const batches = Array.from({ length: 20 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i + j === 0 ? "k" : `m${j}`)));
+    try {
+      await admin.call("CLIENT", "PAUSE", "700", "ALL");
+      const replies = (async () => {
+        const out = [];
+        for await (const r of polite.getManyStream(batches)) out.push(r);
+        return out;
+      })();
+      await sleep(300);
+      const waiting = sample(await scrape(server.app.metricsPort!), "taggedcache_getmany_keys_in_flight");
+      expect(waiting).to.equal(30);
+      const answered = await replies;
+      expect(answered).to.have.length(20);
+      expect(text(answered[0]![0]?.value)).to.equal("v");
+      expect(sample(await scrape(server.app.metricsPort!), "taggedcache_getmany_keys_in_flight")).to.equal(0);
+    } finally {
+      admin.disconnect();
+    }
+  });
+});
