@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { connect } from "node:net";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
@@ -105,6 +107,32 @@ describe("limits that protect the server", function () {
       expect(sample(await scrape(server.app.metricsPort!), "taggedcache_getmany_keys_in_flight")).to.equal(0);
     } finally {
       admin.disconnect();
+    }
+  });
+
+  it("pings quiet connections and closes those that do not answer", async () => {
+    const quiet = await startTestServer({ KEEPALIVE_TIME_MS: "1000", KEEPALIVE_TIMEOUT_MS: "500" });
+    try {
+      // A peer that speaks just enough HTTP/2 to connect, then never answers.
+      const sock = connect(quiet.app.port, "127.0.0.1");
+      await once(sock, "connect");
+      const frameTypes: number[] = [];
+      let buf = Buffer.alloc(0);
+      sock.on("data", (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        while (buf.length >= 9 && buf.length >= 9 + buf.readUIntBE(0, 3)) {
+          frameTypes.push(buf[3]!);
+          buf = buf.subarray(9 + buf.readUIntBE(0, 3));
+        }
+      });
+      const emptySettings = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+      sock.write(Buffer.concat([Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), emptySettings]));
+      await once(sock, "close");
+      const PING = 6;
+      const GOAWAY = 7;
+      expect(frameTypes).to.include.members([PING, GOAWAY]);
+    } finally {
+      await quiet.stop();
     }
   });
 });

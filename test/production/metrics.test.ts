@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { Metrics } from "../../server/src/observability/metrics.js";
 import { bytes, startTestServer, type TestServer } from "../helpers/app.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 import { sample, scrape } from "../helpers/scrape.js";
@@ -47,5 +48,15 @@ describe("metrics", function () {
     const plain = await startTestServer();
     expect(plain.app.metricsPort).to.equal(undefined);
     await plain.stop();
+  });
+
+  it("has lease counters ready for the lease code", async () => {
+    const metrics = new Metrics();
+    metrics.recordLease("shop", "grant");
+    metrics.recordLease("shop", "wait");
+    metrics.recordLease("shop", "wait");
+    const text = await metrics.registry.getSingleMetricAsString("taggedcache_lease_events_total");
+    expect(text).to.include('taggedcache_lease_events_total{namespace="shop",event="wait"} 2');
+    expect(text).to.include('taggedcache_lease_events_total{namespace="shop",event="grant"} 1');
   });
 });

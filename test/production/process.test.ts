@@ -42,8 +42,10 @@ describe("the server process", function () {
 
       writeFileSync(file, tokensJson([OLD, NEW]));
       server.proc.kill("SIGHUP");
-      await server.waitForLog(/^tokens reloaded: 2 tokens/);
-      expect(text(await client(server.address, NEW.token).get("k"))).to.equal("v");
+      expect((await server.waitForLog(/^tokens reloaded$/)).tokens).to.equal(2);
+      const quiet = server.logs.length;
+      for (let i = 0; i < 20; i++) expect(text(await client(server.address, NEW.token).get("k"))).to.equal("v");
+      expect(server.logs.length).to.equal(quiet); // no line per successful call
       const secondReply = stream.next();
       next(["k"]);
       expect(text((await secondReply).value![0]?.value)).to.equal("v");
@@ -54,6 +56,7 @@ describe("the server process", function () {
       expect(refused.reason).to.match(/tokens\[0\]\.sha256/);
       expect(text(await old.get("k"))).to.equal("v");
       expect(server.proc.exitCode).to.equal(null);
+      expect(server.logs.map((l) => l.msg)).to.include.members(["configuration", "authentication on"]);
       expect(server.output()).not.to.include(OLD.token);
       expect(server.output()).not.to.include(NEW.token);
       await stream.return(undefined);

@@ -13,7 +13,7 @@ export function openAuthorizer(path: string | undefined, log: Logger): Authorize
     return new Authorizer(undefined);
   }
   const auth = new Authorizer(loadTokensFile(path));
-  log.info({ tokensFile: path, tokens: auth.size }, `authentication on: ${auth.size} tokens`);
+  log.info({ tokensFile: path, tokens: auth.size }, "authentication on");
   return auth;
 }
 
@@ -33,6 +33,6 @@ export function reloadTokens(auth: Authorizer, path: string | undefined, log: Lo
     log.error({ tokensFile: path, reason: (err as Error).message }, "tokens file not reloaded; keeping the previous tokens");
     return false;
   }
-  log.info({ tokensFile: path, tokens: auth.size }, `tokens reloaded: ${auth.size} tokens`);
+  log.info({ tokensFile: path, tokens: auth.size }, "tokens reloaded");
   return true;
 }
