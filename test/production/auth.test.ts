@@ -9,6 +9,7 @@ import { GetManyRequestSchema } from "../../clients/typescript/src/gen/taggedcac
 import { METHODS } from "../../clients/typescript/src/methods.js";
 import { parseTokens, TokensFileError } from "../../server/src/transport/auth/tokens-file.js";
 import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js";
+import { healthClient } from "../helpers/health.js";
 import { tokensJson, writeTokensFile, type TestToken } from "../helpers/tokens.js";
 
 const READER: TestToken = { token: "reader-secret-1f3a", id: "reports", namespaces: ["billing"], permissions: ["read"] };
@@ -107,6 +108,20 @@ describe("authentication and authorization", function () {
     expect(error?.details).to.include('namespace "payroll"');
   });
 
+  it("answers health checks without a token", async () => {
+    const health = healthClient(server.address);
+    expect(await health.check()).to.equal("SERVING");
+    health.close();
+  });
+
+  it("does not start with a broken tokens file", async () => {
+    const broken = writeTokensFile([]);
+    writeFileSync(broken, "not json");
+    const err = await startTestServer({ TOKENS_FILE: broken }).then(() => undefined, (e: Error) => e);
+    expect(err).to.be.instanceOf(TokensFileError);
+    expect(err?.message).to.match(/^tokens file: not valid JSON/);
+  });
+
   it("keeps tokens and values out of the logs", async () => {
     await failure(server.client("billing", { token: "not-a-known-token" }).get("invoice:1"));
     expect(logged).to.include("authentication on");
@@ -152,6 +167,21 @@ async function rawGetMany(address: string, token: string, namespaces: string[]) 
   client.close();
   return { replies, error };
 }
+
+describe("start-up log", () => {
+  it("says authentication is off without a tokens file, and masks the Redis password", async () => {
+    let logged = "";
+    const sink = new Writable({ write: (chunk, _enc, cb) => ((logged += chunk), cb()) });
+    const server = await startTestServer(
+      { REDIS_URL: "redis://:hunter2@127.0.0.1:1", REDIS_CONNECT_TIMEOUT_MS: "100" },
+      pino({ level: "info" }, sink),
+    );
+    await server.stop();
+    expect(logged).to.include("authentication is off");
+    expect(logged).to.include("redis://:***@127.0.0.1:1");
+    expect(logged).not.to.include("hunter2");
+  });
+});
 
 describe("tokens file format", () => {
   const entry = { id: "a", sha256: "0".repeat(64), namespaces: ["x"], permissions: ["read"] };

@@ -1,5 +1,7 @@
+import { Writable } from "node:stream";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
+import { pino } from "pino";
 import { bytes, startTestServer, type TestServer } from "../helpers/app.js";
 import { healthClient, type Health } from "../helpers/health.js";
 import { RedisServer } from "../helpers/redis-server.js";
@@ -9,9 +11,14 @@ describe("health follows the store", function () {
   let redis: RedisServer;
   let server: TestServer;
   let health: Health;
+  const logs: string[] = [];
   before(async () => {
     redis = await RedisServer.start();
-    server = await startTestServer({ REDIS_URL: redis.url, METRICS_PORT: "0", REDIS_COMMAND_TIMEOUT_MS: "500" });
+    const sink = new Writable({ write: (chunk, _enc, cb) => (logs.push(JSON.parse(String(chunk)).msg), cb()) });
+    server = await startTestServer(
+      { REDIS_URL: redis.url, METRICS_PORT: "0", REDIS_COMMAND_TIMEOUT_MS: "500" },
+      pino({ level: "info" }, sink),
+    );
     health = healthClient(server.address);
   });
   after(async () => {
@@ -39,5 +46,11 @@ describe("health follows the store", function () {
     expect(sample(m, "taggedcache_store_errors_total", { code: "unavailable" })).to.be.at.least(1);
     expect(sample(m, "taggedcache_store_reconnects_total")).to.equal(1);
     expect(sample(m, "taggedcache_store_up")).to.equal(1);
+    // One line per loss and return, however many calls failed meanwhile.
+    expect(logs.filter((l) => /^store (un)?reachable/.test(l))).to.deep.equal([
+      "store reachable",
+      "store unreachable; calls fail with UNAVAILABLE",
+      "store reachable",
+    ]);
   });
 });

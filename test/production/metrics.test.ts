@@ -59,4 +59,13 @@ describe("metrics", function () {
     expect(text).to.include('taggedcache_lease_events_total{namespace="shop",event="wait"} 2');
     expect(text).to.include('taggedcache_lease_events_total{namespace="shop",event="grant"} 1');
   });
+
+  it("folds namespaces past the first 1000 into one label value", async () => {
+    const metrics = new Metrics();
+    for (let i = 0; i < 1005; i++) metrics.recordInvalidation(`ns${i}`, "all");
+    const text = await metrics.registry.getSingleMetricAsString("taggedcache_invalidations_total");
+    expect(text).to.include('namespace="ns999"');
+    expect(text).not.to.include('namespace="ns1000"');
+    expect(text).to.include('taggedcache_invalidations_total{namespace="(other)",scope="all"} 5');
+  });
 });

@@ -94,7 +94,7 @@ describe("the server process", function () {
       expect(results.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))).to.deep.equal(Array(40).fill("v"));
       expect(code).to.equal(0);
       expect(drainMs).to.be.below(5000);
-      expect(seen.slice(0, 2)).to.deep.equal(["SERVING", "NOT_SERVING"]);
+      expect(seen).to.deep.equal(["SERVING", "NOT_SERVING", "(watch ended)"]);
       const late = await c.get("k").catch((e: { code: number }) => e.code);
       expect(late).to.equal(status.UNAVAILABLE);
       expect(server.logs.map((l) => l.msg)).to.include.members(["draining", "stopped"]);
