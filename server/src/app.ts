@@ -65,6 +65,8 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
       maxConcurrentStreams: config.maxConcurrentStreams,
       keepaliveTimeMs: config.keepaliveTimeMs,
       keepaliveTimeoutMs: config.keepaliveTimeoutMs,
+      minPingIntervalMs: config.minPingIntervalMs,
+      maxPingStrikes: config.maxPingStrikes,
     });
     if (config.metricsPort !== undefined) {
       metricsServer = await startMetricsServer(metrics.registry, config.metricsHost ?? config.host, config.metricsPort);

@@ -35,6 +35,8 @@ export interface Config {
   readonly maxKeysInFlight: number;
   readonly keepaliveTimeMs: number;
   readonly keepaliveTimeoutMs: number;
+  readonly minPingIntervalMs: number;
+  readonly maxPingStrikes: number;
 }
 
 interface Option {
@@ -82,6 +84,8 @@ export const OPTIONS: readonly Option[] = [
   { key: "maxKeysInFlight", env: "MAX_KEYS_IN_FLIGHT", kind: "int", fallback: 10_000, min: 1, doc: "GetMany keys one stream may have unanswered before the server stops reading it" },
   { key: "keepaliveTimeMs", env: "KEEPALIVE_TIME_MS", kind: "int", fallback: 60_000, min: 1000, doc: "the server pings a connection after this long without activity" },
   { key: "keepaliveTimeoutMs", env: "KEEPALIVE_TIMEOUT_MS", kind: "int", fallback: 20_000, min: 100, doc: "a connection that does not answer a ping within this is closed" },
+  { key: "minPingIntervalMs", env: "MIN_PING_INTERVAL_MS", kind: "int", fallback: 10_000, min: 0, doc: "a client ping sooner than this after its previous one is a strike" },
+  { key: "maxPingStrikes", env: "MAX_PING_STRIKES", kind: "int", fallback: 2, min: 0, doc: "strikes in a row tolerated before the connection is closed (GOAWAY too_many_pings)" },
 ];
 
 /** A flag or variable has a value that cannot be used. */

@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { connect as connectHttp2 } from "node:http2";
 import { connect } from "node:net";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
@@ -134,5 +135,22 @@ describe("limits that protect the server", function () {
     } finally {
       await quiet.stop();
     }
+  });
+
+  it("closes a connection that pings too often with GOAWAY too_many_pings; others are served", async () => {
+    const session = connectHttp2(`http://${server.address}`);
+    await once(session, "connect");
+    const goaway = once(session, "goaway");
+    const closedWith = new Promise<string>((resolve) => session.on("error", (e: Error) => resolve(e.message)));
+    const ping = () => new Promise<void>((resolve) => session.ping(() => resolve()));
+    // The first ping and two strikes are tolerated.
+    for (let i = 0; i < 3; i++) await ping();
+    expect(session.destroyed || session.closed).to.equal(false);
+    void ping();
+    const [code, , reason] = (await goaway) as [number, number, Buffer];
+    expect(code).to.equal(11); // ENHANCE_YOUR_CALM
+    expect(String(reason)).to.equal("too_many_pings");
+    expect(await closedWith).to.equal("Session closed with error code 11");
+    expect(text(await polite.get("k"))).to.equal("v");
   });
 });

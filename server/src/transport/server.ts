@@ -6,13 +6,14 @@ import { TaggedCache as TaggedCacheService } from "../gen/taggedcache/v1/tagged_
 import { CallTracker } from "./call-tracker.js";
 import type { HandlerContext } from "./context.js";
 import { handlers, type TransportOptions } from "./handlers.js";
+import { applyPingPolicy, type PingPolicy } from "./ping-policy.js";
 import { addReflection } from "./reflection.js";
 import { serviceDefinition } from "./service-definition.js";
 
 const SERVICE_NAME = TaggedCacheService.typeName;
 
 /** What the transport needs to listen. */
-export interface ListenOptions extends TransportOptions {
+export interface ListenOptions extends TransportOptions, PingPolicy {
   readonly host: string;
   readonly port: number;
   readonly credentials: ServerCredentials;
@@ -75,6 +76,7 @@ export async function startServer(
       err ? reject(err) : resolve(p),
     );
   });
+  applyPingPolicy(server, options, ctx.log);
 
   return {
     port,
