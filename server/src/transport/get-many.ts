@@ -60,13 +60,10 @@ class GetManyStream {
     this.queue.push(slot);
     this.keysInFlight += keys;
     this.ctx.metrics.recordKeysInFlight(keys);
-    if (req instanceof Undecodable) {
-      this.settle(slot, undefined, undecodableStatus(req));
-      return;
-    }
-    const denied = this.ctx.auth.check(this.caller, req.namespace, "read");
-    if (denied !== undefined) this.settle(slot, undefined, denied);
-    else this.lookup(slot, req);
+    const refused =
+      req instanceof Undecodable ? undecodableStatus(req) : this.ctx.auth.check(this.caller, req.namespace, "read");
+    if (refused !== undefined) this.settle(slot, undefined, refused);
+    else this.lookup(slot, req as GetManyRequest);
     this.throttle();
   }
 
