@@ -1,3 +1,4 @@
+import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { create } from "@bufbuild/protobuf";
@@ -186,6 +187,13 @@ describe("start-up log", () => {
 describe("tokens file format", () => {
   const entry = { id: "a", sha256: "0".repeat(64), namespaces: ["x"], permissions: ["read"] };
   const refuse = (doc: unknown) => expect(() => parseTokens(JSON.stringify(doc))).to.throw(TokensFileError);
+
+  it("takes the hash the README's command makes", () => {
+    const readmeCommand = `printf %s "$TOKEN" | sha256sum | cut -d' ' -f1`;
+    const hash = execSync(readmeCommand, { env: { ...process.env, TOKEN: READER.token }, shell: "/bin/bash" });
+    const [parsed] = parseTokens(tokensJson([READER]));
+    expect(String(hash).trim()).to.equal(parsed!.sha256);
+  });
 
   it("accepts well-formed entries and names the field of a bad one", () => {
     expect(parseTokens(JSON.stringify({ tokens: [entry] }))[0]!.permissions.has("read")).to.equal(true);
