@@ -51,7 +51,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
     log.warn("store unreachable at start; serving UNAVAILABLE until it answers");
   }
   metrics.recordStoreState(store.state === "ready");
-  const cache = new TaggedCache(store, config, config);
+  const cache = new TaggedCache(store, config, config, config);
   let server: RunningServer;
   let metricsServer: MetricsServer | undefined;
   try {

@@ -52,3 +52,13 @@ export const text = (b: Uint8Array | undefined): string | undefined =>
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The gRPC error a call fails with; throws if it succeeds. */
+export async function rejection(p: Promise<unknown>): Promise<{ code: number; details: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { code: number; details: string };
+  }
+  throw new Error("expected the call to fail");
+}

@@ -2,52 +2,88 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { sleep } from "./app.js";
 
-/** The server run as its own process (main.ts), as in production. */
-export interface ServerProcess {
-  readonly proc: ChildProcess;
-  readonly address: string;
-  /** Every log line so far, parsed. */
-  readonly logs: Record<string, unknown>[];
-  /** Everything printed so far, raw. */
-  output(): string;
-  /** Waits until a log line's msg matches; throws after `timeoutMs`. */
-  waitForLog(msg: RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
+/** A server started as its own process, as `make run` would start it. */
+export class ServerProcess {
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>;
-}
 
-/** Starts `node server/src/main.ts` on a free port with `env` added to this environment. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = once(proc, "exit").then(([code]) => code as number | null);
-  let raw = "";
-  const logs: Record<string, unknown>[] = [];
-  let partial = "";
-  proc.stdout!.on("data", (d: Buffer) => {
-    raw += d;
-    const lines = (partial + d).split("\n");
-    partial = lines.pop()!;
-    for (const line of lines) {
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly port: number,
+    readonly lines: string[],
+  ) {
+    this.exited =
+      proc.exitCode !== null ? Promise.resolve(proc.exitCode) : once(proc, "exit").then(([code]) => code as number | null);
+  }
+
+  /** The JSON log lines so far, parsed. */
+  logs(): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    for (const line of this.lines) {
       try {
-        logs.push(JSON.parse(line));
+        out.push(JSON.parse(line));
       } catch {
         // not a log line
       }
     }
-  });
-  proc.stderr!.on("data", (d: Buffer) => (raw += d));
-  const waitForLog = async (msg: RegExp, timeoutMs = 15_000) => {
+    return out;
+  }
+
+  /** Waits until a log line's msg matches; throws after `timeoutMs` or if the process exits. */
+  async waitForLog(msg: RegExp, timeoutMs = 15_000): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = logs.find((l) => msg.test(String(l.msg)));
+      const found = this.logs().find((l) => msg.test(String(l.msg)));
       if (found !== undefined) return found;
-      if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`no log line ${msg}; output:\n${raw}`);
+      if (this.proc.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`no log line ${msg}; output:\n${this.lines.join("\n")}`);
+      }
       await sleep(20);
     }
-  };
-  const listening = await waitForLog(/^listening on/);
-  return { proc, address: `127.0.0.1:${listening.port}`, logs, output: () => raw, waitForLog, exited };
+  }
+
+  /** Starts server/src/main.ts with the given environment and waits until it listens. */
+  static async start(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
+    const proc = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts", ...args], {
+      env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const lines: string[] = [];
+    let buffered = "";
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${lines.join("\n")}`)), 15_000);
+      proc.stdout!.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const parts = buffered.split("\n");
+        buffered = parts.pop()!;
+        for (const line of parts) {
+          lines.push(line);
+          const m = /"port":(\d+)/.exec(line);
+          if (m && line.includes("listening")) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        }
+      });
+      proc.stderr!.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
+      proc.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}:\n${lines.join("\n")}`));
+      });
+    });
+    return new ServerProcess(proc, port, lines);
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Sends a signal and resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    if (this.proc.exitCode !== null) return this.proc.exitCode;
+    const exited = once(this.proc, "exit");
+    this.proc.kill(signal);
+    const [code] = await exited;
+    return code as number | null;
+  }
 }

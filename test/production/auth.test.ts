@@ -9,7 +9,7 @@ import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import { GetManyRequestSchema } from "../../clients/typescript/src/gen/taggedcache/v1/tagged_cache_pb.js";
 import { METHODS } from "../../clients/typescript/src/methods.js";
 import { parseTokens, TokensFileError } from "../../server/src/transport/auth/tokens-file.js";
-import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js";
+import { bytes, rejection, startTestServer, text, type TestServer } from "../helpers/app.js";
 import { healthClient } from "../helpers/health.js";
 import { tokensJson, writeTokensFile, type TestToken } from "../helpers/tokens.js";
 
@@ -22,15 +22,6 @@ const WRITER: TestToken = {
 };
 const ADMIN: TestToken = { token: "admin-secret-77d0", id: "ops", namespaces: ["*"], permissions: ["read", "write", "invalidate", "admin"] };
 const VALUE = "value-that-must-not-be-logged";
-
-async function failure(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: number; details: string };
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("authentication and authorization", function () {
   let server: TestServer;
@@ -48,26 +39,26 @@ describe("authentication and authorization", function () {
   after(() => server.stop());
 
   it("refuses calls without a token, or with an unknown one, as UNAUTHENTICATED", async () => {
-    const none = await failure(as(undefined, "billing").get("invoice:1"));
+    const none = await rejection(as(undefined, "billing").get("invoice:1"));
     expect(none.code).to.equal(status.UNAUTHENTICATED);
     expect(none.details).to.match(/Bearer <token>/);
-    const wrong = await failure(server.client("billing", { token: "not-a-known-token" }).get("invoice:1"));
+    const wrong = await rejection(server.client("billing", { token: "not-a-known-token" }).get("invoice:1"));
     expect(wrong).to.include({ code: status.UNAUTHENTICATED, details: "unknown token" });
-    const stream = await failure(as(undefined, "billing").getMany(["invoice:1"]));
+    const stream = await rejection(as(undefined, "billing").getMany(["invoice:1"]));
     expect(stream.code).to.equal(status.UNAUTHENTICATED);
   });
 
   it("lets a token read only in its namespaces, naming the missing permission", async () => {
     expect(text(await as(READER, "billing").get("invoice:1"))).to.equal(VALUE);
-    const other = await failure(as(READER, "payroll").get("invoice:1"));
+    const other = await rejection(as(READER, "payroll").get("invoice:1"));
     expect(other.code).to.equal(status.PERMISSION_DENIED);
     expect(other.details).to.equal('token "reports" lacks the "read" permission on namespace "payroll"');
     expect(other.details).not.to.include(VALUE);
-    const dflt = await failure(as(READER, "").get("invoice:1"));
+    const dflt = await rejection(as(READER, "").get("invoice:1"));
     expect(dflt.details).to.include('namespace "default"');
   });
 
-  it("maps each RPC to its permission: read, write, invalidate, admin", async () => {
+  it("maps each RPC to its permission: read, write (leases too), invalidate, admin", async () => {
     const reader = as(READER, "billing");
     for (const [call, permission] of [
       [() => reader.set("k", bytes("v")), "write"],
@@ -75,22 +66,27 @@ describe("authentication and authorization", function () {
       [() => reader.invalidate("customer:7"), "invalidate"],
       [() => reader.invalidateAll(), "admin"],
     ] as const) {
-      const err = await failure(call());
+      const err = await rejection(call());
       expect(err.code).to.equal(status.PERMISSION_DENIED);
       expect(err.details).to.include(`"${permission}"`);
     }
+    const leased = await rejection(reader.read("fresh-key", { lease: { waitMs: 0 } }));
+    expect(leased.code).to.equal(status.PERMISSION_DENIED);
+    expect(leased.details).to.include('"write"');
+    expect((await rejection(reader.release("k", new Uint8Array(8)))).details).to.include('"write"');
     const writer = as(WRITER, "billing");
+    expect((await writer.read("fresh-key", { lease: { waitMs: 0 } })).leaseToken).to.not.equal(undefined);
     expect(await writer.set("k", bytes("v"))).to.equal(true);
     expect(await writer.delete("k")).to.equal(true);
     await writer.invalidate("nothing-carries-this");
-    expect((await failure(writer.invalidateAll())).details).to.include('"admin"');
+    expect((await rejection(writer.invalidateAll())).details).to.include('"admin"');
     expect(text(await as(READER, "billing").get("invoice:1"))).to.equal(VALUE);
   });
 
   it("matches namespace prefixes ending in *", async () => {
     await as(WRITER, "team-a").set("k", bytes("a"));
     expect(text(await as(WRITER, "team-b.sub").get("k"))).to.equal(undefined);
-    const outside = await failure(as(WRITER, "teams").set("k", bytes("x")));
+    const outside = await rejection(as(WRITER, "teams").set("k", bytes("x")));
     expect(outside.code).to.equal(status.PERMISSION_DENIED);
     expect(text(await as(ADMIN, "team-a").get("k"))).to.equal("a");
   });
@@ -124,7 +120,7 @@ describe("authentication and authorization", function () {
   });
 
   it("keeps tokens and values out of the logs", async () => {
-    await failure(server.client("billing", { token: "not-a-known-token" }).get("invoice:1"));
+    await rejection(server.client("billing", { token: "not-a-known-token" }).get("invoice:1"));
     expect(logged).to.include("authentication on");
     for (const secret of [READER.token, WRITER.token, ADMIN.token, "not-a-known-token", VALUE]) {
       expect(logged).not.to.include(secret);
@@ -137,7 +133,7 @@ describe("authentication and authorization", function () {
     writeFileSync(tokensFile, tokensJson([WRITER, ADMIN, newcomer]));
     expect(server.app.reloadTokens()).to.equal(true);
     expect(text(await as(newcomer, "billing").get("invoice:1"))).to.equal(VALUE);
-    expect((await failure(reader.get("invoice:1"))).code).to.equal(status.UNAUTHENTICATED);
+    expect((await rejection(reader.get("invoice:1"))).code).to.equal(status.UNAUTHENTICATED);
 
     writeFileSync(tokensFile, '{"tokens": [{"id": "x"}');
     expect(server.app.reloadTokens()).to.equal(false);

@@ -50,14 +50,16 @@ describe("metrics", function () {
     await plain.stop();
   });
 
-  it("has lease counters ready for the lease code", async () => {
-    const metrics = new Metrics();
-    metrics.recordLease("shop", "grant");
-    metrics.recordLease("shop", "wait");
-    metrics.recordLease("shop", "wait");
-    const text = await metrics.registry.getSingleMetricAsString("taggedcache_lease_events_total");
-    expect(text).to.include('taggedcache_lease_events_total{namespace="shop",event="wait"} 2');
-    expect(text).to.include('taggedcache_lease_events_total{namespace="shop",event="grant"} 1');
+  it("counts lease grants, waits and waits that ran out", async () => {
+    const a = server.client("leases");
+    const b = server.client("leases");
+    expect((await a.read("cold", { lease: { waitMs: 0 } })).leaseToken).to.not.equal(undefined);
+    const waited = await b.read("cold", { lease: { waitMs: 100 } });
+    expect(waited.waited).to.equal(true);
+    expect(waited.leaseToken).to.equal(undefined);
+    const m = await scrape(server.app.metricsPort!);
+    const leases = (event: string) => sample(m, "taggedcache_lease_events_total", { namespace: "leases", event });
+    expect([leases("grant"), leases("wait"), leases("timeout")]).to.deep.equal([1, 1, 1]);
   });
 
   it("folds namespaces past the first 1000 into one label value", async () => {

@@ -5,7 +5,7 @@ import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import { bytes, sleep, text } from "../helpers/app.js";
 import { healthClient } from "../helpers/health.js";
 import { sharedRedis } from "../helpers/redis-server.js";
-import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
+import { ServerProcess } from "../helpers/server-process.js";
 import { tokensJson, writeTokensFile, type TestToken } from "../helpers/tokens.js";
 
 const OLD: TestToken = { token: "old-secret-a1", id: "old", namespaces: ["p"], permissions: ["read", "write"] };
@@ -25,7 +25,7 @@ describe("the server process", function () {
 
   it("re-reads the tokens file on SIGHUP without dropping connections, keeping the old tokens if it is broken", async () => {
     const file = writeTokensFile([OLD]);
-    const server = await startServerProcess({ TOKENS_FILE: file, REDIS_URL: (await sharedRedis()).url, KEY_PREFIX: "proc" });
+    const server = await ServerProcess.start({ TOKENS_FILE: file, REDIS_URL: (await sharedRedis()).url, KEY_PREFIX: "proc" });
     try {
       const old = client(server.address, OLD.token);
       await old.set("k", bytes("v"));
@@ -43,9 +43,9 @@ describe("the server process", function () {
       writeFileSync(file, tokensJson([OLD, NEW]));
       server.proc.kill("SIGHUP");
       expect((await server.waitForLog(/^tokens reloaded$/)).tokens).to.equal(2);
-      const quiet = server.logs.length;
+      const quiet = server.logs().length;
       for (let i = 0; i < 20; i++) expect(text(await client(server.address, NEW.token).get("k"))).to.equal("v");
-      expect(server.logs.length).to.equal(quiet); // no line per successful call
+      expect(server.logs().length).to.equal(quiet); // no line per successful call
       const secondReply = stream.next();
       next(["k"]);
       expect(text((await secondReply).value![0]?.value)).to.equal("v");
@@ -56,9 +56,9 @@ describe("the server process", function () {
       expect(refused.reason).to.match(/tokens\[0\]\.sha256/);
       expect(text(await old.get("k"))).to.equal("v");
       expect(server.proc.exitCode).to.equal(null);
-      expect(server.logs.map((l) => l.msg)).to.include.members(["configuration", "authentication on"]);
-      expect(server.output()).not.to.include(OLD.token);
-      expect(server.output()).not.to.include(NEW.token);
+      expect(server.logs().map((l) => l.msg)).to.include.members(["configuration", "authentication on"]);
+      expect(server.lines.join("\n")).not.to.include(OLD.token);
+      expect(server.lines.join("\n")).not.to.include(NEW.token);
       await stream.return(undefined);
     } finally {
       server.proc.kill("SIGTERM");
@@ -68,7 +68,7 @@ describe("the server process", function () {
 
   it("drains on SIGTERM: NOT_SERVING first, in-flight calls finish, then exit 0", async () => {
     const redis = await sharedRedis();
-    const server = await startServerProcess({ REDIS_URL: redis.url, KEY_PREFIX: "proc", SHUTDOWN_GRACE_MS: "5000", REDIS_COMMAND_TIMEOUT_MS: "3000" });
+    const server = await ServerProcess.start({ REDIS_URL: redis.url, KEY_PREFIX: "proc", SHUTDOWN_GRACE_MS: "5000", REDIS_COMMAND_TIMEOUT_MS: "3000" });
     const admin = redis.connect();
     const c = client(server.address);
     await c.set("k", bytes("v"));
@@ -97,7 +97,7 @@ describe("the server process", function () {
       expect(seen).to.deep.equal(["SERVING", "NOT_SERVING", "(watch ended)"]);
       const late = await c.get("k").catch((e: { code: number }) => e.code);
       expect(late).to.equal(status.UNAVAILABLE);
-      expect(server.logs.map((l) => l.msg)).to.include.members(["draining", "stopped"]);
+      expect(server.logs().map((l) => l.msg)).to.include.members(["draining", "stopped"]);
     } finally {
       await admin.call("CLIENT", "UNPAUSE").catch(() => undefined);
       admin.disconnect();
@@ -107,7 +107,7 @@ describe("the server process", function () {
 
   it("cancels calls still running when the grace runs out, and still exits 0", async () => {
     const redis = await sharedRedis();
-    const server = await startServerProcess({ REDIS_URL: redis.url, KEY_PREFIX: "proc", SHUTDOWN_GRACE_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "5000" });
+    const server = await ServerProcess.start({ REDIS_URL: redis.url, KEY_PREFIX: "proc", SHUTDOWN_GRACE_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "5000" });
     const admin = redis.connect();
     const c = client(server.address);
     await c.set("k", bytes("v"));

@@ -135,7 +135,7 @@ export class Metrics {
     this.invalidations.inc({ namespace: this.label(namespace), scope });
   }
 
-  /** Records a lease event; for the lease code to call. */
+  /** Records a lease event of a leased Get. */
   recordLease(namespace: string, event: LeaseEvent): void {
     this.leases.inc({ namespace: this.label(namespace), event });
   }

@@ -1,4 +1,5 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
+import { isHit } from "../core/store.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import type { GetManyRequest, GetManyResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { isRefusal, type Caller } from "./auth/authorizer.js";
@@ -85,7 +86,7 @@ class GetManyStream {
       const results = new Array(hits.length);
       let found = 0;
       for (let i = 0; i < hits.length; i++) {
-        if (hits[i] !== undefined) found++;
+        if (isHit(hits[i])) found++;
         results[i] = getResponse(hits[i]);
       }
       this.ctx.metrics.recordLookups(req.namespace, found, hits.length);
