@@ -55,6 +55,10 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
   let server: RunningServer;
   let metricsServer: MetricsServer | undefined;
   try {
+    if (config.metricsPort !== undefined) {
+      metricsServer = await startMetricsServer(metrics.registry, config.metricsHost ?? config.host, config.metricsPort);
+      log.info({ metricsPort: metricsServer.port }, `metrics at http://${config.metricsHost ?? config.host}:${metricsServer.port}/metrics`);
+    }
     server = await startServer(cache, store, { log, auth, metrics }, {
       host: config.host,
       port: config.port,
@@ -68,11 +72,8 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
       minPingIntervalMs: config.minPingIntervalMs,
       maxPingStrikes: config.maxPingStrikes,
     });
-    if (config.metricsPort !== undefined) {
-      metricsServer = await startMetricsServer(metrics.registry, config.metricsHost ?? config.host, config.metricsPort);
-      log.info({ metricsPort: metricsServer.port }, `metrics at http://${config.metricsHost ?? config.host}:${metricsServer.port}/metrics`);
-    }
   } catch (err) {
+    await metricsServer?.close();
     await store.close();
     throw err;
   }
