@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 GEN_STAMP := server/src/gen/.stamp
 PROTOS := $(shell find proto -name '*.proto')
 
-.PHONY: help install generate build lint test run bench redis-server clean
+.PHONY: help install generate build lint test run bench redis-server openssl clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,7 +43,10 @@ lint: generate ## buf lint, buf breaking against main, type-check
 redis-server: ## Install redis-server if missing (as root, via apt-get)
 	test/ensure-redis-server.sh
 
-test: lint redis-server ## Lint, then run the whole test suite against real Redis
+openssl: ## Install openssl if missing (as root, via apt-get); the TLS tests need it
+	test/ensure-openssl.sh
+
+test: lint redis-server openssl ## Lint, then run the whole test suite against real Redis
 	mocha 'test/**/*.test.ts' 'clients/typescript/test/**/*.test.ts'
 
 run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
