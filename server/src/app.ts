@@ -3,12 +3,15 @@ import type { Config } from "./config.js";
 import { TaggedCache } from "./core/tagged-cache.js";
 import type { Store } from "./core/store.js";
 import { openStore } from "./store/open-store.js";
+import type { InFlight } from "./transport/in-flight.js";
 import { startServer, type RunningServer } from "./transport/server.js";
 
 /** A running TaggedCache: its store and server, stopped together. */
 export interface App {
   readonly port: number;
   readonly store: Store;
+  /** Calls, streams and batches the server is working on. */
+  readonly inFlight: InFlight;
   /** Drains the server (bounded by the configured grace), then closes the store. */
   stop(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
   return {
     port: server.port,
     store,
+    inFlight: server.inFlight,
     stop: async () => {
       await server.shutdown(config.shutdownGraceMs);
       await store.close();

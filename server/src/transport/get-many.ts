@@ -2,6 +2,7 @@ import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import type { GetManyRequest, GetManyResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
+import type { InFlight } from "./in-flight.js";
 import { getResponse } from "./responses.js";
 import { Undecodable } from "./service-definition.js";
 import { toStatus, undecodableStatus, type CallStatus } from "./status.js";
@@ -33,15 +34,15 @@ class GetManyStream {
     private readonly cache: TaggedCache,
     private readonly log: Logger,
     private readonly maxInFlight: number,
+    private readonly inFlight: InFlight,
   ) {
+    inFlight.streams++;
     call.on("data", (req: GetManyRequest | Undecodable) => this.accept(req));
     call.on("end", () => {
       this.halfClosed = true;
       this.flush();
     });
-    call.on("cancelled", () => {
-      this.finished = true;
-    });
+    call.on("cancelled", () => this.finish());
     call.on("drain", () => {
       this.congested = false;
       this.flush();
@@ -71,7 +72,7 @@ class GetManyStream {
 
   private async lookup(slot: Slot, req: GetManyRequest): Promise<void> {
     try {
-      const hits = await this.cache.getMany(req.namespace, req.items);
+      const hits = await this.inFlight.track("batches", () => this.cache.getMany(req.namespace, req.items));
       const results = new Array(hits.length);
       for (let i = 0; i < hits.length; i++) results[i] = getResponse(hits[i]);
       this.settle(slot, { $typeName: "taggedcache.v1.GetManyResponse", batchId: req.batchId, results }, undefined);
@@ -91,7 +92,7 @@ class GetManyStream {
     while (!this.finished && this.queue.length > 0 && this.queue[0]!.done) {
       const slot = this.queue.shift()!;
       if (slot.error !== undefined) {
-        this.finished = true;
+        this.finish();
         this.call.emit("error", slot.error);
         return;
       }
@@ -100,15 +101,21 @@ class GetManyStream {
     if (this.finished) return;
     this.throttle();
     if (this.halfClosed && this.queue.length === 0) {
-      this.finished = true;
+      this.finish();
       this.call.end();
     }
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.inFlight.streams--;
   }
 }
 
 /** The GetMany handler. */
-export function getManyHandler(cache: TaggedCache, log: Logger, maxInFlight: number) {
+export function getManyHandler(cache: TaggedCache, log: Logger, maxInFlight: number, inFlight: InFlight) {
   return (call: Call): void => {
-    new GetManyStream(call, cache, log, maxInFlight);
+    new GetManyStream(call, cache, log, maxInFlight, inFlight);
   };
 }

@@ -5,6 +5,7 @@ import type { Store } from "../core/store.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import { TaggedCache as TaggedCacheService } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { handlers, type TransportOptions } from "./handlers.js";
+import { InFlight } from "./in-flight.js";
 import { addReflection } from "./reflection.js";
 import { serviceDefinition } from "./service-definition.js";
 
@@ -22,6 +23,8 @@ export interface ListenOptions extends TransportOptions {
 export interface RunningServer {
   /** The port actually bound (useful with port 0). */
   readonly port: number;
+  /** Calls, streams and batches in progress. */
+  readonly inFlight: InFlight;
   /**
    * Stops taking calls, lets in-flight calls finish for up to `graceMs`, then
    * cancels what is left. Resolves once the server is closed.
@@ -42,7 +45,8 @@ export async function startServer(
   const server = new Server({
     "grpc.max_receive_message_length": options.maxReceiveBytes,
   });
-  server.addService(serviceDefinition(TaggedCacheService), handlers(cache, log, options));
+  const inFlight = new InFlight();
+  server.addService(serviceDefinition(TaggedCacheService), handlers(cache, log, options, inFlight));
   addReflection(server);
 
   const health = new HealthImplementation({ "": "NOT_SERVING", [SERVICE_NAME]: "NOT_SERVING" });
@@ -63,6 +67,7 @@ export async function startServer(
 
   return {
     port,
+    inFlight,
     shutdown: (graceMs) =>
       new Promise<void>((resolve) => {
         setHealth(false);

@@ -48,6 +48,10 @@ export class RedisStore implements Store {
       maxRetriesPerRequest: 0,
       enableAutoPipelining: true,
       commandTimeout: options.commandTimeoutMs,
+      // A Redis that stops answering (frozen, or a dead peer without a
+      // reset) drops the connection: the commands waiting on it fail and are
+      // released instead of queueing without bound until it answers again.
+      socketTimeout: options.commandTimeoutMs,
       connectTimeout: options.connectTimeoutMs,
       retryStrategy: (attempt) => Math.min(50 * attempt, 500),
       ...extra,

@@ -1,0 +1,52 @@
+import { Client, credentials, Metadata, status } from "@grpc/grpc-js";
+
+/** The status a raw call ended with, and the reply bytes on success. */
+export interface RawOutcome {
+  readonly code: status;
+  readonly details: string;
+  readonly reply?: Buffer;
+}
+
+const identity = (b: Buffer): Buffer => b;
+
+/**
+ * A gRPC client that sends bytes as they are, bypassing any message encoder:
+ * for malformed bodies and for services we have no generated code for
+ * (grpc.health.v1).
+ */
+export class RawClient {
+  private readonly client: Client;
+
+  constructor(address: string) {
+    this.client = new Client(address, credentials.createInsecure());
+  }
+
+  /** Calls a unary method (`/pkg.Service/Method`) with a raw body. */
+  unary(path: string, body: Buffer, deadlineMs = 5000): Promise<RawOutcome> {
+    return new Promise((resolve) => {
+      this.client.makeUnaryRequest(path, identity, identity, body, new Metadata(), { deadline: Date.now() + deadlineMs },
+        (err, reply) => resolve(err ? { code: err.code, details: err.details } : { code: status.OK, details: "", reply }));
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+/** grpc.health.v1 serving statuses. */
+export const SERVING = 1;
+export const NOT_SERVING = 2;
+
+/**
+ * Asks grpc.health.v1.Health/Check about a service; returns its serving
+ * status (HealthCheckResponse field 1), or throws on a failed call.
+ */
+export async function healthStatus(raw: RawClient, service: string): Promise<number> {
+  const name = Buffer.from(service);
+  const body = Buffer.concat([Buffer.from([0x0a, name.length]), name]);
+  const out = await raw.unary("/grpc.health.v1.Health/Check", body);
+  if (out.code !== status.OK) throw new Error(`health check failed: ${out.details}`);
+  const reply = out.reply!;
+  return reply.length >= 2 && reply[0] === 0x08 ? reply[1]! : 0;
+}
