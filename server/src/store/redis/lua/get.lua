@@ -23,7 +23,14 @@ to one round trip. On Redis Cluster the versions are read in a second step.
 local FORMAT = 1
 local VERSION_BYTES = 8
 
-local nsVersion = redis.call('GET', KEYS[1])
+-- Foreign data of another type under one of our keys reads as absent (GET
+-- on it would fail the whole script).
+local function get(key)
+  local v = redis.pcall('GET', key)
+  return type(v) == 'string' and v
+end
+
+local nsVersion = get(KEYS[1])
 local tagPrefix = ARGV[1]
 local out = {}
 local a = 2
@@ -33,7 +40,7 @@ for e = 2, #KEYS do
   local wantFrom = a + 1
   a = a + 1 + want
   local result = 0
-  local raw = redis.call('GET', KEYS[e])
+  local raw = get(KEYS[e])
   if raw and #raw >= 2 + VERSION_BYTES and string.byte(raw, 1) == FORMAT then
     local n = string.byte(raw, 2)
     if string.sub(raw, 3, 2 + VERSION_BYTES) ~= nsVersion then
@@ -48,7 +55,7 @@ for e = 2, #KEYS do
         if nameEnd + VERSION_BYTES > #raw then verdict = 'foreign'; break end
         local name = string.sub(raw, pos + 2, nameEnd)
         if want > 0 and name ~= ARGV[wantFrom + j - 1] then verdict = 'other tags'; break end
-        local current = redis.call('GET', tagPrefix .. name)
+        local current = get(tagPrefix .. name)
         if current ~= string.sub(raw, nameEnd + 1, nameEnd + VERSION_BYTES) then
           verdict = 'stale'
           break
