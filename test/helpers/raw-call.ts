@@ -29,6 +29,19 @@ export class RawClient {
     });
   }
 
+  /** Sends raw messages on a bidirectional stream, half-closes, and collects the outcome. */
+  stream(path: string, bodies: readonly Buffer[], deadlineMs = 5000): Promise<RawOutcome & { replies: number }> {
+    return new Promise((resolve) => {
+      const call = this.client.makeBidiStreamRequest(path, identity, identity, new Metadata(), { deadline: Date.now() + deadlineMs });
+      let replies = 0;
+      call.on("data", () => replies++);
+      call.on("error", () => {});
+      call.on("status", (s) => resolve({ code: s.code, details: s.details, replies }));
+      for (const b of bodies) call.write(b);
+      call.end();
+    });
+  }
+
   close(): void {
     this.client.close();
   }
