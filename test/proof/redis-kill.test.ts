@@ -54,7 +54,13 @@ describe("Redis killed under load", function () {
     await until("recovery", () => c.get("old0").then(() => true), 10_000);
     const toRecovery = Date.now() - backAt;
     await until("SERVING", async () => ((await healthStatus(raw, SERVICE)) === SERVING ? true : undefined));
-    await sleep(200);
+    // Once back, it stays back: the connection's timers from before the kill
+    // must not tear down the new one.
+    const steady = Date.now() + 1500;
+    while (Date.now() < steady) {
+      await c.get("old0");
+      await sleep(10);
+    }
     await load.stop();
 
     // Redis came back empty: every old entry misses.
