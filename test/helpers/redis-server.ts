@@ -65,17 +65,22 @@ export class RedisServer {
 
   /** Freezes the process (SIGSTOP): connections stay open, nothing is answered. */
   pause(): void {
-    this.proc?.kill("SIGSTOP");
+    this.signalProcess("SIGSTOP");
   }
 
   /** Lets a paused process run again (SIGCONT). */
   resume(): void {
-    this.proc?.kill("SIGCONT");
+    this.signalProcess("SIGCONT");
   }
 
   /** Stops the process. */
   async stop(): Promise<void> {
     await this.signal("SIGTERM");
+  }
+
+  /** Sends a signal without waiting: SIGSTOP/SIGCONT make Redis hang and resume. */
+  signalProcess(sig: NodeJS.Signals): void {
+    this.proc?.kill(sig);
   }
 
   private async signal(sig: NodeJS.Signals): Promise<void> {
