@@ -57,6 +57,10 @@ describe("foreign data under our keys", () => {
       const hits = await c.getMany(["valid", "bad", { key: "valid", tags: ["t"] }, "missing"]);
       expect([...hits.keys()]).to.deep.equal(["valid"]);
       expect(text(hits.get("valid")!.value)).to.equal("v");
+      // A leased read misses and grants the lease.
+      const leased = await c.read("bad", { lease: true });
+      expect([leased.entry, leased.leaseToken !== undefined]).to.deep.equal([undefined, true]);
+      await c.release("bad", leased.leaseToken!);
       // A Set replaces it like any entry.
       await c.set("bad", bytes("mine"));
       expect(text(await c.get("bad"))).to.equal("mine");
@@ -68,6 +72,19 @@ describe("foreign data under our keys", () => {
     await redis.del(`fd:t:{${NS.length}:${NS}}:x`);
     await redis.rpush(`fd:t:{${NS.length}:${NS}}:x`, "not a version");
     expect(await c.get("k")).to.equal(undefined);
+    const token = (await c.read("k", { tags: ["x"] })).versionToken;
+    expect(token).to.not.equal(undefined);
+    // The token records "no version" and the Set finds none: it stores, under a fresh version.
+    expect(await c.set("k", bytes("guarded"), { tags: ["x"], versionToken: token })).to.equal(true);
+    expect(text(await c.get("k"))).to.equal("guarded");
+    await redis.del(`fd:t:{${NS.length}:${NS}}:x`);
+    await redis.rpush(`fd:t:{${NS.length}:${NS}}:x`, "not a version");
+    const leased = await c.read("k", { tags: ["x"], lease: true });
+    expect(leased.entry).to.equal(undefined);
+    expect(await c.set("k", bytes("leased"), { tags: ["x"], leaseToken: leased.leaseToken })).to.equal(true);
+    expect(text(await c.get("k"))).to.equal("leased");
+    await redis.del(`fd:t:{${NS.length}:${NS}}:x`);
+    await redis.rpush(`fd:t:{${NS.length}:${NS}}:x`, "not a version");
     await redis.del(`fd:a:{${NS.length}:${NS}}`);
     await redis.hset(`fd:a:{${NS.length}:${NS}}`, "f", "v");
     expect(await c.getMany(["valid", "k"])).to.have.property("size", 0);
