@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 GEN_STAMP := server/src/gen/.stamp
 PROTOS := $(shell find proto -name '*.proto')
 
-.PHONY: help install generate build lint test run bench redis-server openssl clean
+.PHONY: help install generate build lint test run bench redis-server openssl clean soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
 
 bench: generate redis-server ## Run the benchmarks (minutes); see bench/
 	node --import tsx bench/run.ts
+
+soak: generate redis-server ## Model-check >= 100,000 random concurrent operations (minutes)
+	node --import tsx test/model/soak.ts
 
 clean: ## Remove generated code, builds and installed modules
 	rm -rf dist server/src/gen clients/typescript/src/gen clients/typescript/dist node_modules

@@ -6,6 +6,7 @@ import { Metrics } from "./observability/metrics.js";
 import { startMetricsServer, type MetricsServer } from "./observability/metrics-server.js";
 import { openStore } from "./store/open-store.js";
 import { openAuthorizer, reloadTokens } from "./transport/auth/token-source.js";
+import { InFlight } from "./transport/in-flight.js";
 import { startServer, type RunningServer } from "./transport/server.js";
 import { serverCredentials } from "./transport/tls.js";
 
@@ -17,6 +18,8 @@ export interface App {
   readonly metricsPort: number | undefined;
   /** Re-reads the tokens file (SIGHUP); a broken file keeps the previous tokens. */
   reloadTokens(): boolean;
+  /** Calls, streams and batches the server is working on. */
+  readonly inFlight: InFlight;
   /** Drains the server (bounded by the configured grace), then closes the store. */
   stop(): Promise<void>;
 }
@@ -40,6 +43,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
   }
   log.info({ tls: tls.mode }, `transport security: ${tls.mode}`);
   const metrics = new Metrics();
+  const inFlight = new InFlight();
   const where = store.kind === "redis" ? redactUrl(config.redisUrl!) : "in this process";
   log.info({ store: store.kind, where }, `using the ${store.kind} store`);
   store.onStateChange((state) => {
@@ -59,7 +63,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
       metricsServer = await startMetricsServer(metrics.registry, config.metricsHost ?? config.host, config.metricsPort);
       log.info({ metricsPort: metricsServer.port }, `metrics at http://${config.metricsHost ?? config.host}:${metricsServer.port}/metrics`);
     }
-    server = await startServer(cache, store, { log, auth, metrics }, {
+    server = await startServer(cache, store, { log, auth, metrics, inFlight }, {
       host: config.host,
       port: config.port,
       credentials: tls.credentials,
@@ -82,6 +86,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
     store,
     metricsPort: metricsServer?.port,
     reloadTokens: () => reloadTokens(auth, config.tokensFile, log),
+    inFlight,
     stop: async () => {
       await server.shutdown(config.shutdownGraceMs);
       await metricsServer?.close();

@@ -42,6 +42,7 @@ class GetManyStream {
     private readonly limits: TransportOptions,
     private readonly caller: Caller,
   ) {
+    ctx.inFlight.streams++;
     call.on("data", (req: GetManyRequest | Undecodable) => this.accept(req));
     call.on("end", () => {
       this.halfClosed = true;
@@ -82,7 +83,14 @@ class GetManyStream {
 
   private async lookup(slot: Slot, req: GetManyRequest): Promise<void> {
     try {
-      const hits = await this.cache.getMany(req.namespace, req.items);
+      const inFlight = this.ctx.inFlight;
+      inFlight.batches++;
+      let hits;
+      try {
+        hits = await this.cache.getMany(req.namespace, req.items);
+      } finally {
+        inFlight.batches--;
+      }
       const results = new Array(hits.length);
       let found = 0;
       for (let i = 0; i < hits.length; i++) {
@@ -99,7 +107,9 @@ class GetManyStream {
 
   // The stream is over: batches still unanswered will never be.
   private finish(): void {
+    if (this.finished) return;
     this.finished = true;
+    this.ctx.inFlight.streams--;
     this.ctx.metrics.recordKeysInFlight(-this.keysInFlight);
     this.keysInFlight = 0;
   }
@@ -126,7 +136,7 @@ class GetManyStream {
     if (this.finished) return;
     this.throttle();
     if (this.halfClosed && this.queue.length === 0) {
-      this.finished = true;
+      this.finish();
       this.call.end();
     }
   }

@@ -47,10 +47,13 @@ function unary<Req extends { namespace: string }, Res>(
       const denied = ctx.auth.check(caller, req.namespace, p);
       if (denied !== undefined) return done(denied);
     }
+    ctx.inFlight.calls++;
     try {
       done(null, await run(req, call as Call));
     } catch (err) {
       done(failure(ctx, err, rpc));
+    } finally {
+      ctx.inFlight.calls--;
     }
   };
 }
