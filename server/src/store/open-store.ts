@@ -45,7 +45,8 @@ export function storeLocation(config: Config): string {
   return "in this process";
 }
 
-function redactUrl(url: string): string {
+/** A URL with its password masked, for logs. */
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";

@@ -53,11 +53,20 @@ export class RedisStore extends RedisStoreBase<Redis> {
   readonly leases: RedisLeases;
 
   constructor(options: RedisStoreOptions, extra: RedisOptions = {}) {
-    const redisOptions = { ...failFastOptions(options), enableAutoPipelining: true, ...extra };
+    const redisOptions: RedisOptions = {
+      ...failFastOptions(options),
+      enableAutoPipelining: true,
+      // A Redis that stops answering (frozen, or a dead peer without a
+      // reset) drops the connection: the commands waiting on it fail and are
+      // released instead of queueing without bound until it answers again.
+      socketTimeout: options.commandTimeoutMs,
+      ...extra,
+    };
     super(options.url === undefined ? new Redis(redisOptions) : new Redis(options.url, redisOptions), {
       ...options,
       durability: options.durability ?? { waitReplicas: 0, waitMs: 0 },
     });
+    this.redis.on("close", () => clearStaleSocketTimeout(this.redis));
     this.notices = new LeaseNotices(() => this.redis.duplicate({ enableOfflineQueue: true }));
     this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices);
   }
@@ -117,6 +126,16 @@ export class RedisStore extends RedisStoreBase<Redis> {
     this.notices.close();
     await super.close();
   }
+}
+
+// ioredis 5.9 keeps the socketTimeout timer of a connection that closed and,
+// when it fires, destroys the connection that replaced it: one more outage
+// about a command timeout after every recovery (redis/ioredis#2147, fixed in
+// ioredis 6). Clearing it on close is what that fix does.
+function clearStaleSocketTimeout(redis: Redis): void {
+  const r = redis as unknown as { socketTimeoutTimer?: ReturnType<typeof setTimeout> };
+  clearTimeout(r.socketTimeoutTimer);
+  r.socketTimeoutTimer = undefined;
 }
 
 // A hit is {pttl, entry}; a miss the versions it saw.

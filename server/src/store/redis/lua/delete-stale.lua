@@ -13,8 +13,8 @@ replaced or gone; versions are random and never come back, so it can never
 hit again. A fresh Set in between records the new versions and is kept.
 --]]
 
-local raw = redis.call('GET', KEYS[1])
-if raw and string.sub(raw, 1, #ARGV[1]) == ARGV[1] then
+local raw = redis.pcall('GET', KEYS[1])
+if type(raw) == 'string' and string.sub(raw, 1, #ARGV[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0

@@ -11,8 +11,9 @@ for an entry that never expires.
 
 local out = {}
 for i = 1, #KEYS do
-  local raw = redis.call('GET', KEYS[i])
-  if raw then
+  -- pcall: foreign data of another type under our key reads as absent.
+  local raw = redis.pcall('GET', KEYS[i])
+  if type(raw) == 'string' then
     out[i] = { redis.call('PTTL', KEYS[i]), raw }
   else
     out[i] = 0

@@ -10,8 +10,9 @@ on it.
 --]]
 
 local function currentVersion(key, fresh, entryTtl, tagTtl)
-  local v = redis.call('GET', key)
-  if not v or #v ~= 8 then
+  -- pcall: foreign data of another type is replaced like a missing version.
+  local v = redis.pcall('GET', key)
+  if type(v) ~= 'string' or #v ~= 8 then
     v = fresh
     if entryTtl == 0 then
       redis.call('SET', key, v)
