@@ -25,8 +25,11 @@ describe("Sentinel failover during a workload", function () {
     await setup?.stop();
   });
 
-  const workloadAround = (disturb: () => Promise<void>) =>
-    expectSurvives(client, disturb, () => setup.waitUntilHealthy());
+  // The model checker's histories reuse their namespaces from run to run.
+  const workloadAround = async (disturb: () => Promise<void>) => {
+    await setup.flush();
+    await expectSurvives(server, client, disturb, () => setup.waitUntilHealthy());
+  };
 
   /**
    * Waits until the Sentinels name another primary, then points the old one
@@ -34,7 +37,8 @@ describe("Sentinel failover during a workload", function () {
    * would only slow the test.
    */
   async function afterSwitch(old: RedisServer, restart: boolean): Promise<void> {
-    const deadline = Date.now() + 15_000;
+    // An election that fails is retried after twice failover-timeout (10 s).
+    const deadline = Date.now() + 30_000;
     while ((await setup.primary()) === old && Date.now() < deadline) await sleep(100);
     if (restart) await old.launch();
     await ask(old, async (r) => r.replicaof("127.0.0.1", (await setup.primary()).port));

@@ -1,29 +1,44 @@
+import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import { performance } from "node:perf_hooks";
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { bytes, sleep, text } from "./app.js";
+import { checkHistory, describeViolations } from "../model/checker.js";
+import { modelLoad } from "../model/load.js";
+import { bytes, sleep, text, type TestServer } from "./app.js";
 import { StaleModel } from "./stale-model.js";
 
 /**
- * Runs a checked workload (6 callers, `workloadMs`) through `client`, calls
- * `disturb` after 800 ms, and then, once `healed` resolves, asserts: no
- * stale hit, every failure UNAVAILABLE, the server recovered by itself, and
- * a further workload sees no failure at all.
+ * Runs two checked workloads through `server` while `disturb` runs (800 ms
+ * in): the stale-hit model on `client`'s namespace (6 callers, `workloadMs`)
+ * and the model checker's random histories over many namespaces (every
+ * operation kind). Once `healed` resolves, asserts: no stale or wrong hit,
+ * every failure UNAVAILABLE, the server recovered by itself, and a further
+ * workload sees no failure at all.
  */
 export async function expectSurvives(
+  server: TestServer,
   client: TaggedCacheClient,
   disturb: () => Promise<void>,
   healed: () => Promise<void>,
   workloadMs = 4000,
 ): Promise<void> {
   const model = new StaleModel();
+  const histories = modelLoad(server.address, 2);
   const workload = model.runUntil(client, 6, performance.now() + workloadMs);
   await sleep(800);
   await disturb();
   await workload;
+  await histories.stop();
   await healed();
   await expectRecovers(client);
   expectOnlyUnavailable(model);
+  const recorded = histories.recorded.flat();
+  const codes = new Set(recorded.filter((r) => !r.ok).map((r) => r.code));
+  expect([...codes].filter((c) => c !== status.UNAVAILABLE), "failure codes").to.deep.equal([]);
+  for (const h of histories.recorded) {
+    const violations = checkHistory(h, { strictMisses: false });
+    expect(violations, describeViolations(violations)).to.deep.equal([]);
+  }
   const after = new StaleModel();
   await after.runUntil(client, 4, performance.now() + 800);
   expectOnlyUnavailable(after);

@@ -36,8 +36,10 @@ export class RedisCluster {
             "--cluster-config-file", join(dir, `nodes-${i}.conf`),
             "--cluster-node-timeout", "1000",
             "--dir", dir,
-            // A replica's full sync starts at once instead of after 5 s.
+            // A replica's full sync starts at once instead of after 5 s, and
+            // is loaded from the socket, never from a dump file.
             "--repl-diskless-sync-delay", "0",
+            "--repl-diskless-load", "swapdb",
           ]),
         );
       }

@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ask, RedisServer, waitFor } from "./redis-server.js";
 
-// A replica's full sync starts at once instead of after the default 5 s.
-const FAST_SYNC = ["--repl-diskless-sync-delay", "0"];
+// A replica's full sync starts at once instead of after the default 5 s, and
+// is loaded from the socket: no dump.rdb is written, so a node restarted
+// after a kill comes back empty, never with data of an earlier run.
+const FAST_SYNC = ["--repl-diskless-sync-delay", "0", "--repl-diskless-load", "swapdb"];
 
 /** The name the Sentinels know the primary by. */
 export const PRIMARY_NAME = "tc-primary";
