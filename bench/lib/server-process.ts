@@ -1,0 +1,33 @@
+import { Child } from "./child.js";
+
+/** A server running in a child process. */
+export interface ServerProcess {
+  readonly address: string;
+  /** CPU time (µs) the server process has used so far. */
+  cpuUs(): Promise<number>;
+  /** The server process's resident memory, bytes. */
+  rss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server on `redisUrl`, or the no-op server when `redisUrl`
+ * is "noop", in a child process on a free port. Extra `execArgv` (e.g.
+ * --cpu-prof) go to that process.
+ */
+export async function startServerProcess(redisUrl: string, execArgv: string[] = []): Promise<ServerProcess> {
+  const env: Record<string, string> =
+    redisUrl === "noop" ? { BENCH_SERVER: "noop" } : { BENCH_SERVER: "cache", REDIS_URL: redisUrl };
+  // BENCH_PROFILE=<dir> writes a CPU profile of every server process there.
+  const dir = process.env.BENCH_PROFILE;
+  const profile = dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
+  const child = Child.start("./server-child.ts", env, [...profile, ...execArgv]);
+  const port = await child.call<number>("start");
+  const usage = () => child.call<{ cpuUs: number; rss: number }>("usage");
+  return {
+    address: `127.0.0.1:${port}`,
+    cpuUs: async () => (await usage()).cpuUs,
+    rss: async () => (await usage()).rss,
+    stop: () => child.stop(),
+  };
+}
