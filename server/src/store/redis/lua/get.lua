@@ -27,6 +27,8 @@ local nsVersion = redis.call('GET', KEYS[1])
 local tagPrefix = ARGV[1]
 local out = {}
 local a = 2
+-- Entries of a batch share tags: each tag version is read once per call.
+local seen = {}
 
 for e = 2, #KEYS do
   local want = tonumber(ARGV[a])
@@ -48,7 +50,11 @@ for e = 2, #KEYS do
         if nameEnd + VERSION_BYTES > #raw then verdict = 'foreign'; break end
         local name = string.sub(raw, pos + 2, nameEnd)
         if want > 0 and name ~= ARGV[wantFrom + j - 1] then verdict = 'other tags'; break end
-        local current = redis.call('GET', tagPrefix .. name)
+        local current = seen[name]
+        if current == nil then
+          current = redis.call('GET', tagPrefix .. name)
+          seen[name] = current
+        end
         if current ~= string.sub(raw, nameEnd + 1, nameEnd + VERSION_BYTES) then
           verdict = 'stale'
           break
