@@ -12,9 +12,9 @@ const TARGET_RATIO = 1.0;
 // Keys looked up per run, by batch size: enough for about a second or two.
 const KEYS_PER_RUN: Record<number, number> = {
   1: size(10_000, 1_000),
-  10: size(60_000, 5_000),
-  100: size(200_000, 20_000),
-  1000: size(200_000, 20_000),
+  10: size(30_000, 5_000),
+  100: size(100_000, 20_000),
+  1000: size(100_000, 20_000),
 };
 
 const keysPerSecond = (r: BulkRun) => (r.keys / r.ms) * 1000;

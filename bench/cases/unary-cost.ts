@@ -8,8 +8,8 @@ import { percentile, ratios, spread } from "../lib/stats.js";
 
 const CLIENT_PROCESSES = 2;
 const PER_CLIENT_CONCURRENCY = 32;
-const CALLS = size(20_000, 2_000);
-const LATENCY_CALLS = size(3_000, 300);
+const CALLS = size(10_000, 2_000);
+const LATENCY_CALLS = size(2_000, 300);
 const KEYS = 1_000;
 const TARGETS = { get: 1.15, set: 1.25 } as const;
 
