@@ -89,7 +89,7 @@ function writeGetResponse(buf: Buffer, pos: number, r: GetResponse): number {
     const t = tags[i]!;
     buf[pos++] = 0x1a; // field 3, length-delimited
     pos = writeVarint(buf, pos, utf8Length(t));
-    pos += buf.utf8Write(t, pos);
+    pos += buf.write(t, pos, "utf8");
   }
   if (r.ttlMs !== undefined) {
     buf[pos++] = 0x20; // field 4, varint
@@ -130,7 +130,7 @@ export function encodeGetManyResponse(m: GetManyResponse): Buffer {
 }
 
 /** The hand-written encoders, by the type name of the message they encode. */
-export const REPLY_ENCODERS: ReadonlyMap<string, (msg: never) => Buffer> = new Map<string, (msg: never) => Buffer>([
-  ["taggedcache.v1.GetResponse", encodeGetResponse],
-  ["taggedcache.v1.GetManyResponse", encodeGetManyResponse],
+export const REPLY_ENCODERS: ReadonlyMap<string, (msg: unknown) => Buffer> = new Map([
+  ["taggedcache.v1.GetResponse", encodeGetResponse as (msg: unknown) => Buffer],
+  ["taggedcache.v1.GetManyResponse", encodeGetManyResponse as (msg: unknown) => Buffer],
 ]);
