@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const json = { date: new Date().toISOString(), quick: QUICK, runs: RUNS, durationS, machine, rows };
     writeFileSync(new URL("latest.json", dir), JSON.stringify(json, null, 2) + "\n");
     writeFileSync(new URL("latest.md", dir), `${table}\n\n${about}; ${RUNS} runs per figure.\n`);
-    writeFileSync(new URL("latest.svg", dir), throughputSvg(rows, `TaggedCache throughput vs same-run baselines — ${about}`));
+    writeFileSync(new URL("latest.svg", dir), throughputSvg(rows, "TaggedCache throughput vs same-run baselines", about));
     progress("wrote bench/results/latest.json, latest.md and latest.svg");
   } finally {
     await server.stop();

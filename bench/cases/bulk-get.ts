@@ -1,4 +1,5 @@
 import type { BenchContext } from "../lib/context.js";
+import { cpuNow, cpuPer, type CpuSplit } from "../lib/cpu-split.js";
 import { keyOf, NAMESPACE } from "../lib/data.js";
 import { batchesOf, grpcClient, runGetMany, runPipelinedGet, type BulkRun } from "../lib/get-many-driver.js";
 import { progress, type Row } from "../lib/result.js";
@@ -38,12 +39,19 @@ export async function bulkGet(ctx: BenchContext): Promise<Row[]> {
       await runPipelinedGet(ctx.redis, raw.slice(0, Math.ceil(messages / 4)), IN_FLIGHT);
       const got: number[] = [];
       const base: number[] = [];
+      const cpu: CpuSplit[] = [];
+      const cpuBase: CpuSplit[] = [];
       for (let r = 0; r < RUNS; r++) {
+        const c0 = await cpuNow(ctx);
         const g = await runGetMany(client, NAMESPACE, ours, IN_FLIGHT);
+        const c1 = await cpuNow(ctx);
         const b = await runPipelinedGet(ctx.redis, raw, IN_FLIGHT);
+        const c2 = await cpuNow(ctx);
         if (g.hits !== g.keys || b.hits !== b.keys) throw new Error(`P1: expected only hits (${g.hits}/${g.keys}, ${b.hits}/${b.keys})`);
         got.push(keysPerSecond(g));
         base.push(keysPerSecond(b));
+        cpu.push(cpuPer(c0, c1, g.keys));
+        cpuBase.push(cpuPer(c1, c2, b.keys));
       }
       const ratio = spread(ratios(got, base));
       progress(`P1 batch ${batch}: ${Math.round(spread(got).median)} keys/s, ${ratio.median.toFixed(2)}× pipelined GET`);
@@ -57,9 +65,34 @@ export async function bulkGet(ctx: BenchContext): Promise<Row[]> {
         target: batch === TARGET_BATCH ? { text: `ratio ≥ ${TARGET_RATIO}`, met: ratio.median >= TARGET_RATIO } : undefined,
         chart: true,
       });
+      if (batch === TARGET_BATCH) rows.push(...cpuRows(cpu, cpuBase));
     }
   } finally {
     client.close();
   }
   return rows;
+}
+
+/**
+ * Where the CPU goes at the target batch size, per key: the client (this
+ * process), Redis and the server, against the baseline's process and Redis.
+ * On two cores the three processes share the CPUs, so their sum bounds
+ * throughput.
+ */
+function cpuRows(cpu: CpuSplit[], base: CpuSplit[]): Row[] {
+  const row = (part: keyof CpuSplit, what: string, baseWhat?: string): Row => ({
+    id: "P1",
+    what: `CPU per key, batch ${TARGET_BATCH}: ${what}`,
+    unit: "µs",
+    value: spread(cpu.map((c) => c[part])),
+    ...(baseWhat && {
+      baseline: { what: baseWhat, value: spread(base.map((c) => c[part])) },
+      ratio: spread(ratios(cpu.map((c) => c[part]), base.map((c) => c[part]))),
+    }),
+  });
+  return [
+    row("client", "client process", "ioredis process"),
+    row("redis", "Redis", "Redis"),
+    row("server", "server process"),
+  ];
 }

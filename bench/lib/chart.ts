@@ -17,9 +17,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en");
  * its baseline's, scaled to the larger of the two (figures differ by orders
  * of magnitude between cases), with min–max whiskers.
  */
-export function throughputSvg(rows: readonly Row[], title: string): string {
+export function throughputSvg(rows: readonly Row[], title: string, footer: string): string {
   const plotted = rows.filter((r) => r.chart && r.baseline);
-  const height = TOP + plotted.length * GROUP + 30;
+  const height = TOP + plotted.length * GROUP + 44;
   const span = WIDTH - LABEL - 170;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif" font-size="12">`,
@@ -44,7 +44,8 @@ export function throughputSvg(rows: readonly Row[], title: string): string {
       out.push(`<text x="${(LABEL + s.max * scale + 6).toFixed(1)}" y="${by + BAR - 3}" font-size="11">${label}</text>`);
     });
   });
-  out.push(`<text x="10" y="${height - 8}" font-size="11" fill="#555">bars: median of the runs, whiskers: min–max; each pair scaled to its larger figure</text>`);
+  out.push(`<text x="10" y="${height - 22}" font-size="11" fill="#555">bars: median of the runs, whiskers: min–max; each pair scaled to its larger figure</text>`);
+  out.push(`<text x="10" y="${height - 8}" font-size="11" fill="#555">${esc(footer)}</text>`);
   out.push("</svg>");
   return out.join("\n") + "\n";
 }
