@@ -44,7 +44,7 @@ redis-server: ## Install redis-server if missing (as root, via apt-get)
 	test/ensure-redis-server.sh
 
 test: lint redis-server ## Lint, then run the whole test suite against real Redis
-	mocha
+	mocha 'test/**/*.test.ts' 'clients/typescript/test/**/*.test.ts'
 
 run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
 	node dist/server/src/main.js $(ARGS)

@@ -1,19 +1,19 @@
+import { create } from "@bufbuild/protobuf";
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
-import { TaggedCache as TaggedCacheService } from "../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
-import type { GetResponse, SetResponse } from "../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
+import {
+  GetResponseSchema,
+  SetResponseSchema,
+  TaggedCache as TaggedCacheService,
+  type GetResponse,
+  type SetResponse,
+} from "../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
 import { serviceDefinition } from "../../server/src/transport/service-definition.js";
 import { tagsOf, VALUE } from "./data.js";
 
 // The reply a Get hit of a benchmark entry gets from the real server: same
 // value, same tags, a lifetime: so the no-op encodes the same bytes.
-const GET_HIT: GetResponse = {
-  $typeName: "taggedcache.v1.GetResponse",
-  hit: true,
-  value: VALUE,
-  tags: tagsOf(1),
-  ttlMs: 3_599_000n,
-};
-const SET_DONE: SetResponse = { $typeName: "taggedcache.v1.SetResponse", stored: true };
+const GET_HIT: GetResponse = create(GetResponseSchema, { hit: true, value: VALUE, tags: tagsOf(1), ttlMs: 3_599_000n });
+const SET_DONE: SetResponse = create(SetResponseSchema, { stored: true });
 
 // Unary handlers that answer at once with a canned reply, touching no store:
 // the floor a real handler is compared with.

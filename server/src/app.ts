@@ -26,7 +26,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
   if (!(await store.waitUntilReady(config.redisConnectTimeoutMs))) {
     log.warn("store unreachable at start; serving UNAVAILABLE until it answers");
   }
-  const cache = new TaggedCache(store, config, config);
+  const cache = new TaggedCache(store, config, config, config);
   let server: RunningServer;
   try {
     server = await startServer(cache, store, log, {

@@ -24,6 +24,10 @@ export interface Config {
   readonly memoryMaxEntries: number;
   readonly shutdownGraceMs: number;
   readonly logLevel: string;
+  readonly leaseLifetimeMs: number;
+  readonly maxLeaseLifetimeMs: number;
+  readonly leaseWaitMs: number;
+  readonly leaseRecheckMs: number;
 }
 
 interface Option {
@@ -60,6 +64,10 @@ export const OPTIONS: readonly Option[] = [
   { key: "memoryMaxEntries", env: "MEMORY_MAX_ENTRIES", kind: "int", fallback: 100_000, min: 1, doc: "entries the embedded store keeps before evicting the least recently used" },
   { key: "shutdownGraceMs", env: "SHUTDOWN_GRACE_MS", kind: "int", fallback: 10_000, min: 0, doc: "on SIGTERM, how long in-flight calls may take to finish" },
   { key: "logLevel", env: "LOG_LEVEL", kind: "string", fallback: "info", doc: "trace, debug, info, warn, error or fatal" },
+  { key: "leaseLifetimeMs", env: "LEASE_LIFETIME_MS", kind: "int", fallback: 10_000, min: 1, doc: "lifetime of a lease whose Get names none" },
+  { key: "maxLeaseLifetimeMs", env: "MAX_LEASE_LIFETIME_MS", kind: "int", fallback: 600_000, min: 1, doc: "longest lease lifetime, and longest wait, a Get may ask for" },
+  { key: "leaseWaitMs", env: "LEASE_WAIT_MS", kind: "int", fallback: 10_000, min: 0, doc: "how long a Get waits for another caller's lease when it names no wait (the call's deadline also bounds it)" },
+  { key: "leaseRecheckMs", env: "LEASE_RECHECK_MS", kind: "int", fallback: 250, min: 1, doc: "a waiting Get re-checks at least this often, should a wake-up notice be lost" },
 ];
 
 /** A flag or variable has a value that cannot be used. */

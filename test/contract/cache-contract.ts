@@ -10,6 +10,20 @@ export interface ContractTarget {
 }
 
 /**
+ * Starts the target's server for the enclosing suite (handing it to `ready`),
+ * flushes its store before each test and stops it afterwards.
+ */
+export function useTarget(target: ContractTarget, ready: (server: TestServer) => void): void {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await target.start();
+    ready(server);
+  });
+  after(async () => server?.stop());
+  beforeEach(async () => target.flush(server!));
+}
+
+/**
  * The behaviour every store must show, checked end to end through the gRPC
  * client. Numbers refer to the reference page of the original library.
  */
@@ -17,13 +31,10 @@ export function cacheContract(name: string, target: ContractTarget): void {
   describe(`cache contract: ${name}`, function () {
     let server: TestServer;
     let c: TaggedCacheClient;
-
-    before(async () => {
-      server = await target.start();
-      c = server.client();
+    useTarget(target, (s) => {
+      server = s;
+      c = s.client();
     });
-    after(async () => server?.stop());
-    beforeEach(async () => target.flush(server));
 
     describe("set and get (1, 3, 6)", () => {
       it("reads back what was set, with or without its tags, in any order", async () => {

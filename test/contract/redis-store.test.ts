@@ -1,12 +1,15 @@
 import { sharedRedis } from "../helpers/redis-server.js";
 import { startTestServer } from "../helpers/app.js";
-import { cacheContract } from "./cache-contract.js";
+import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { leaseContract } from "./lease-contract.js";
 
-cacheContract("Redis store", {
+const target: ContractTarget = {
   start: async () => startTestServer({ REDIS_URL: (await sharedRedis()).url, MAX_BATCH_KEYS: "100" }),
   flush: async () => {
     const redis = (await sharedRedis()).connect();
     await redis.flushall();
     await redis.quit();
   },
-});
+};
+cacheContract("Redis store", target);
+leaseContract("Redis store", target);

@@ -68,6 +68,11 @@ export class RedisServer {
     await this.signal("SIGTERM");
   }
 
+  /** Sends a signal without waiting: SIGSTOP/SIGCONT make Redis hang and resume. */
+  signalProcess(sig: NodeJS.Signals): void {
+    this.proc?.kill(sig);
+  }
+
   private async signal(sig: NodeJS.Signals): Promise<void> {
     const proc = this.proc;
     this.proc = undefined;

@@ -5,7 +5,11 @@ import {
   GetResponseSchema,
   type GetResponse,
 } from "../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
-import { encodeGetManyResponse, encodeGetResponse } from "../../server/src/transport/reply-encoding.js";
+import {
+  encodeGetManyResponse,
+  encodeGetResponse,
+  ENCODERS_MATCH_SCHEMA,
+} from "../../server/src/transport/reply-encoding.js";
 import { MISS } from "../../server/src/transport/responses.js";
 
 const hex = (u8: Uint8Array) => Buffer.from(u8).toString("hex");
@@ -31,10 +35,25 @@ function randomReply(r: () => number): GetResponse {
   );
   const value = new Uint8Array(Math.floor(r() ** 4 * 20_000)).map((_, i) => i * 7);
   const ttls = [undefined, 0n, 1n, 127n, 128n, 3_600_000n, 2n ** 53n + 1n, 2n ** 63n - 1n, -1n];
-  return reply({ hit: r() < 0.9, value, tags, ttlMs: ttls[Math.floor(r() * ttls.length)] });
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const token = () => (r() < 0.5 ? new Uint8Array(0) : new Uint8Array(1 + Math.floor(r() * 200)).fill(9));
+  return reply({
+    hit: r() < 0.7,
+    value,
+    tags,
+    ttlMs: pick(ttls),
+    versionToken: token(),
+    leaseToken: token(),
+    waited: r() < 0.5,
+    leaseLifetimeMs: pick(ttls),
+  });
 }
 
 describe("hand-written reply encoders", () => {
+  it("know every field of GetResponse and GetManyResponse (else toBinary is used)", () => {
+    expect(ENCODERS_MATCH_SCHEMA).to.equal(true);
+  });
+
   it("encode GetResponse byte for byte as toBinary does", () => {
     const cases: GetResponse[] = [
       MISS,

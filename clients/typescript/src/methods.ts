@@ -31,4 +31,5 @@ export const METHODS = {
   invalidate: method(TaggedCache.method.invalidate),
   invalidateAll: method(TaggedCache.method.invalidateAll),
   getMany: method(TaggedCache.method.getMany),
+  release: method(TaggedCache.method.release),
 } as const;

@@ -6,6 +6,7 @@ export type CacheErrorCode =
   | "invalid_argument"
   | "unavailable"
   | "resource_exhausted"
+  | "failed_precondition"
   | "internal";
 
 /** Base class of every error the cache core raises on purpose. */
@@ -43,5 +44,13 @@ export class StoreFullError extends CacheError {
   constructor(message: string, cause?: unknown) {
     super("resource_exhausted", message, { cause });
     this.name = "StoreFullError";
+  }
+}
+
+/** The request needs something this server's store does not offer. */
+export class UnsupportedError extends CacheError {
+  constructor(message: string) {
+    super("failed_precondition", message);
+    this.name = "UnsupportedError";
   }
 }

@@ -23,3 +23,18 @@ export interface Lifetimes {
   /** Lifetime of an entry whose Set names none. */
   readonly defaultLifetimeMs: number;
 }
+
+/** How leases behave when a Get leaves the details out (see config.ts). */
+export interface LeaseSettings {
+  /** Lifetime of a lease whose Get names none. */
+  readonly leaseLifetimeMs: number;
+  /** Longest lease lifetime (and wait) a Get may ask for. */
+  readonly maxLeaseLifetimeMs: number;
+  /** How long a Get waits for another holder's lease when it names no wait. */
+  readonly leaseWaitMs: number;
+  /**
+   * A waiter re-checks at least this often even without a notice, in case
+   * one was lost (a dropped subscriber connection, a plain Set).
+   */
+  readonly leaseRecheckMs: number;
+}

@@ -1,6 +1,10 @@
-import type { Lifetimes, Limits } from "./limits.js";
-import type { Hit, Store } from "./store.js";
-import { InvalidArgumentError } from "./errors.js";
+import type { LeaseSettings, Lifetimes, Limits } from "./limits.js";
+import type { LeaseStore } from "./lease-store.js";
+import { leasedGet, type LeasedGet } from "./leases.js";
+import type { LookupResult, Store } from "./store.js";
+import { InvalidArgumentError, UnsupportedError } from "./errors.js";
+import { checkCovered, checkLeaseOptions, type LeaseOptionsInput } from "./validate-lease.js";
+import { decodeLeaseToken, decodeVersionToken } from "./version-token.js";
 import {
   checkKey,
   checkLifetime,
@@ -8,6 +12,20 @@ import {
   checkTags,
   checkValue,
 } from "./validate.js";
+
+/** The tokens a guarded Set presents (empty: absent). */
+export interface SetTokens {
+  readonly versionToken: Uint8Array;
+  readonly leaseToken: Uint8Array;
+}
+
+/** Lease settings used when none are configured (see config.ts). */
+export const DEFAULT_LEASE_SETTINGS: LeaseSettings = {
+  leaseLifetimeMs: 10_000,
+  maxLeaseLifetimeMs: 600_000,
+  leaseWaitMs: 10_000,
+  leaseRecheckMs: 250,
+};
 
 /** A lookup as it arrives from a caller: tags unsorted, possibly repeated. */
 export interface LookupRequest {
@@ -24,10 +42,11 @@ export class TaggedCache {
     private readonly store: Store,
     private readonly limits: Limits,
     private readonly lifetimes: Lifetimes,
+    private readonly leaseSettings: LeaseSettings = DEFAULT_LEASE_SETTINGS,
   ) {}
 
   /** Reads one entry; undefined on a miss. `tags` is sorted in place. */
-  get(namespace: string, key: string, tags: string[]): Promise<Hit | undefined> {
+  get(namespace: string, key: string, tags: string[]): Promise<LookupResult> {
     const ns = checkNamespace(this.limits, namespace);
     checkKey(this.limits, key);
     return this.store.get(ns, key, checkTags(this.limits, tags));
@@ -37,7 +56,7 @@ export class TaggedCache {
    * Reads a batch of entries of one namespace, one result per lookup in
    * order. The lookups' tag arrays are sorted in place.
    */
-  getMany(namespace: string, lookups: readonly LookupRequest[]): Promise<(Hit | undefined)[]> {
+  getMany(namespace: string, lookups: readonly LookupRequest[]): Promise<LookupResult[]> {
     const ns = checkNamespace(this.limits, namespace);
     if (lookups.length > this.limits.maxBatchKeys) {
       throw new InvalidArgumentError(
@@ -87,5 +106,62 @@ export class TaggedCache {
   /** Makes every entry of the namespace miss from now on. */
   invalidateAll(namespace: string): Promise<void> {
     return this.store.invalidateAll(checkNamespace(this.limits, namespace));
+  }
+
+  /**
+   * Reads one entry and, on a miss, takes the key's lease or waits for its
+   * holder (see leases.ts). `deadline` is the caller's, in epoch ms.
+   */
+  getLeased(
+    namespace: string,
+    key: string,
+    tags: string[],
+    options: LeaseOptionsInput,
+    deadline: number,
+  ): Promise<LeasedGet> {
+    const ns = checkNamespace(this.limits, namespace);
+    checkKey(this.limits, key);
+    const sorted = checkTags(this.limits, tags);
+    const { leaseMs, waitMs } = checkLeaseOptions(this.leaseSettings, options);
+    const req = { leaseMs, waitMs, deadline };
+    return leasedGet(this.leaseStore(), ns, key, sorted, req, this.leaseSettings.leaseRecheckMs);
+  }
+
+  /**
+   * Stores an entry only if the versions of the miss named by the tokens are
+   * all still current; ends the lease presented. Resolves true when stored.
+   */
+  setGuarded(
+    namespace: string,
+    key: string,
+    value: Uint8Array,
+    tags: string[],
+    lifetimeMs: bigint | undefined,
+    tokens: SetTokens,
+  ): Promise<boolean> {
+    const ns = checkNamespace(this.limits, namespace);
+    checkKey(this.limits, key);
+    checkValue(this.limits, value);
+    const sorted = checkTags(this.limits, tags);
+    const lifetime = checkLifetime(this.limits, lifetimeMs, this.lifetimes.defaultLifetimeMs);
+    const lease = tokens.leaseToken.length > 0 ? decodeLeaseToken(tokens.leaseToken) : undefined;
+    const fromToken = tokens.versionToken.length > 0;
+    const versions = fromToken ? decodeVersionToken(tokens.versionToken) : lease!.versions;
+    checkCovered(sorted, versions, fromToken ? "version_token" : "lease_token");
+    return this.leaseStore().setGuarded(ns, key, value, sorted, lifetime, { versions, leaseId: lease?.leaseId });
+  }
+
+  /** Gives up a lease; true when the token still held it. */
+  release(namespace: string, key: string, leaseToken: Uint8Array): Promise<boolean> {
+    const ns = checkNamespace(this.limits, namespace);
+    checkKey(this.limits, key);
+    return this.leaseStore().release(ns, key, decodeLeaseToken(leaseToken).leaseId);
+  }
+
+  private leaseStore(): LeaseStore {
+    if (this.store.leases === undefined) {
+      throw new UnsupportedError(`the ${this.store.kind} store does not support leases and version tokens`);
+    }
+    return this.store.leases;
   }
 }

@@ -1,4 +1,10 @@
-import type { GetManyResponse, GetResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
+import type { DescMessage } from "@bufbuild/protobuf";
+import {
+  GetManyResponseSchema,
+  GetResponseSchema,
+  type GetManyResponse,
+  type GetResponse,
+} from "../gen/taggedcache/v1/tagged_cache_pb.js";
 
 /**
  * Hand-written protobuf encoders for the two replies on the read path,
@@ -60,16 +66,31 @@ function writeInt64(buf: Buffer, pos: number, v: bigint): number {
 }
 
 function getResponseLength(r: GetResponse): number {
-  let n = r.hit ? 2 : 0;
-  const v = r.value.byteLength;
-  if (v > 0) n += 1 + varintLength(v) + v;
+  let n = (r.hit ? 2 : 0) + bytesFieldLength(r.value);
   const tags = r.tags;
   for (let i = 0; i < tags.length; i++) {
     const t = utf8Length(tags[i]!);
     n += 1 + varintLength(t) + t;
   }
   if (r.ttlMs !== undefined) n += 1 + int64Length(r.ttlMs);
+  n += bytesFieldLength(r.versionToken) + bytesFieldLength(r.leaseToken);
+  if (r.waited) n += 2;
+  if (r.leaseLifetimeMs !== undefined) n += 1 + int64Length(r.leaseLifetimeMs);
   return n;
+}
+
+// A bytes field of implicit presence: left out when empty.
+function bytesFieldLength(b: Uint8Array): number {
+  const len = b.byteLength;
+  return len === 0 ? 0 : 1 + varintLength(len) + len;
+}
+
+function writeBytesField(buf: Buffer, pos: number, tag: number, b: Uint8Array): number {
+  if (b.byteLength === 0) return pos;
+  buf[pos++] = tag;
+  pos = writeVarint(buf, pos, b.byteLength);
+  buf.set(b, pos);
+  return pos + b.byteLength;
 }
 
 function writeGetResponse(buf: Buffer, pos: number, r: GetResponse): number {
@@ -77,13 +98,7 @@ function writeGetResponse(buf: Buffer, pos: number, r: GetResponse): number {
     buf[pos++] = 0x08; // field 1, varint
     buf[pos++] = 1;
   }
-  const v = r.value;
-  if (v.byteLength > 0) {
-    buf[pos++] = 0x12; // field 2, length-delimited
-    pos = writeVarint(buf, pos, v.byteLength);
-    buf.set(v, pos);
-    pos += v.byteLength;
-  }
+  pos = writeBytesField(buf, pos, 0x12, r.value); // field 2, length-delimited
   const tags = r.tags;
   for (let i = 0; i < tags.length; i++) {
     const t = tags[i]!;
@@ -94,6 +109,16 @@ function writeGetResponse(buf: Buffer, pos: number, r: GetResponse): number {
   if (r.ttlMs !== undefined) {
     buf[pos++] = 0x20; // field 4, varint
     pos = writeInt64(buf, pos, r.ttlMs);
+  }
+  pos = writeBytesField(buf, pos, 0x2a, r.versionToken); // field 5
+  pos = writeBytesField(buf, pos, 0x32, r.leaseToken); // field 6
+  if (r.waited) {
+    buf[pos++] = 0x38; // field 7, varint
+    buf[pos++] = 1;
+  }
+  if (r.leaseLifetimeMs !== undefined) {
+    buf[pos++] = 0x40; // field 8, varint
+    pos = writeInt64(buf, pos, r.leaseLifetimeMs);
   }
   return pos;
 }
@@ -129,8 +154,27 @@ export function encodeGetManyResponse(m: GetManyResponse): Buffer {
   return buf;
 }
 
-/** The hand-written encoders, by the type name of the message they encode. */
-export const REPLY_ENCODERS: ReadonlyMap<string, (msg: unknown) => Buffer> = new Map([
-  ["taggedcache.v1.GetResponse", encodeGetResponse as (msg: unknown) => Buffer],
-  ["taggedcache.v1.GetManyResponse", encodeGetManyResponse as (msg: unknown) => Buffer],
-]);
+// The field numbers each encoder writes. Should the proto gain a field, the
+// encoders step aside (toBinary takes over) rather than drop it.
+const KNOWN_FIELDS: [DescMessage, number[]][] = [
+  [GetResponseSchema, [1, 2, 3, 4, 5, 6, 7, 8]],
+  [GetManyResponseSchema, [1, 2]],
+];
+
+/** True when every field of the replies is one the encoders write. */
+export const ENCODERS_MATCH_SCHEMA = KNOWN_FIELDS.every(
+  ([schema, numbers]) => schema.fields.map((f) => f.number).join() === numbers.join(),
+);
+
+/**
+ * The hand-written encoders, by the type name of the message they encode;
+ * empty when the schema has fields they do not know.
+ */
+export const REPLY_ENCODERS: ReadonlyMap<string, (msg: unknown) => Buffer> = new Map(
+  ENCODERS_MATCH_SCHEMA
+    ? [
+        [GetResponseSchema.typeName, encodeGetResponse as (msg: unknown) => Buffer],
+        [GetManyResponseSchema.typeName, encodeGetManyResponse as (msg: unknown) => Buffer],
+      ]
+    : [],
+);

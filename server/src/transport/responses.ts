@@ -1,26 +1,60 @@
-import type { Hit } from "../core/store.js";
+import type { LeasedGet } from "../core/leases.js";
+import { isHit, type Hit, type LookupResult, type Miss } from "../core/store.js";
+import { encodeLeaseToken, encodeVersionToken } from "../core/version-token.js";
 import type { GetResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 
 // Replies are built as plain objects: protobuf-es v2 messages are plain
 // objects, and this skips create()'s per-field initialisation on the hot path.
 
-/** The one reply every miss shares. */
+const EMPTY = new Uint8Array(0);
+
+/** The one reply every miss without versions shares. */
 export const MISS: GetResponse = Object.freeze({
   $typeName: "taggedcache.v1.GetResponse",
   hit: false,
-  value: new Uint8Array(0),
+  value: EMPTY,
   tags: [],
   ttlMs: undefined,
+  versionToken: EMPTY,
+  leaseToken: EMPTY,
+  waited: false,
+  leaseLifetimeMs: undefined,
 }) as GetResponse;
 
-/** The reply for a lookup result. */
-export function getResponse(hit: Hit | undefined): GetResponse {
-  if (hit === undefined) return MISS;
+function missResponse(m: Miss): GetResponse {
+  return { ...MISS, versionToken: encodeVersionToken(m.versions) };
+}
+
+/** The reply for a lookup result; a miss carries its version token. */
+export function getResponse(r: LookupResult): GetResponse {
+  if (!isHit(r)) return r === undefined ? MISS : missResponse(r);
+  return hitResponse(r);
+}
+
+/** The reply for a Get that asked for a lease. */
+export function leasedResponse(r: LeasedGet): GetResponse {
+  if (r.hit !== undefined) return r.waited ? { ...hitResponse(r.hit), waited: true } : hitResponse(r.hit);
+  const versionToken = encodeVersionToken(r.versions!);
+  if (r.leaseId === undefined) return { ...MISS, versionToken, waited: r.waited };
+  return {
+    ...MISS,
+    versionToken,
+    leaseToken: encodeLeaseToken(r.leaseId, r.versions!),
+    waited: r.waited,
+    leaseLifetimeMs: BigInt(r.leaseMs),
+  };
+}
+
+function hitResponse(hit: Hit): GetResponse {
   return {
     $typeName: "taggedcache.v1.GetResponse",
     hit: true,
     value: hit.value,
     tags: hit.tags as string[],
     ttlMs: hit.ttlMs < 0 ? undefined : BigInt(hit.ttlMs),
+    versionToken: EMPTY,
+    leaseToken: EMPTY,
+    waited: false,
+    leaseLifetimeMs: undefined,
   };
 }

@@ -1,4 +1,5 @@
-import type { Hit, Lookup, Store, StoreState } from "../../core/store.js";
+import type { Hit, Lookup, LookupResult, Store, StoreState, Versions } from "../../core/store.js";
+import { MemoryLeases } from "./memory-leases.js";
 
 /** Sizes and lifetimes of the embedded store. */
 export interface MemoryStoreOptions {
@@ -44,6 +45,8 @@ export class MemoryStore implements Store {
   private readonly entries = new Map<string, Entry>();
   private nextVersion = 1;
   private readonly sweeper: NodeJS.Timeout;
+  /** Leases and guarded Sets, in this process's memory. */
+  readonly leases: MemoryLeases = new MemoryLeases(this);
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
@@ -58,13 +61,12 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async get(namespace: string, key: string, tags: readonly string[]): Promise<Hit | undefined> {
-    return this.lookup(namespace, key, tags, Date.now());
+  async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
+    return this.lookupNow(namespace, key, tags);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<(Hit | undefined)[]> {
-    const now = Date.now();
-    return lookups.map((l) => this.lookup(namespace, l.key, l.tags, now));
+  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
+    return lookups.map((l) => this.lookupNow(namespace, l.key, l.tags));
   }
 
   async set(
@@ -74,6 +76,34 @@ export class MemoryStore implements Store {
     tags: readonly string[],
     lifetimeMs: number,
   ): Promise<void> {
+    this.put(namespace, key, value, tags, lifetimeMs);
+  }
+
+  /** A lookup done at once (no yielding): a hit, or a miss with its versions. */
+  lookupNow(namespace: string, key: string, tags: readonly string[]): LookupResult {
+    const now = Date.now();
+    return this.lookup(namespace, key, tags, now) ?? { hit: false, versions: this.versionsOf(namespace, tags, false) };
+  }
+
+  /**
+   * The current versions of the namespace and `tags`: absent ones are
+   * undefined, or created when `create` is set (as a Set would create them).
+   */
+  versionsOf(namespace: string, tags: readonly string[], create: boolean): Versions {
+    const now = Date.now();
+    const ns = this.namespace(namespace);
+    const need = now + this.options.tagLifetimeMs;
+    if (create) ns.all = this.current(ns.all, now, need);
+    const tagVersions = tags.map((t) => {
+      let v = ns.tags.get(t);
+      if (create) ns.tags.set(t, (v = this.current(v, now, need)));
+      return live(v, now) ? versionBytes(v!.id) : undefined;
+    });
+    return { ns: live(ns.all, now) ? versionBytes(ns.all!.id) : undefined, tags, tagVersions };
+  }
+
+  /** Stores an entry at once (no yielding); Store.set's semantics. */
+  put(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): void {
     const now = Date.now();
     const ns = this.namespace(namespace);
     const versionTtl = Math.max(this.options.tagLifetimeMs, lifetimeMs);
@@ -123,6 +153,7 @@ export class MemoryStore implements Store {
   clear(): void {
     this.entries.clear();
     this.namespaces.clear();
+    this.leases.clear();
   }
 
   async close(): Promise<void> {
@@ -170,6 +201,7 @@ export class MemoryStore implements Store {
 
   private sweep(): void {
     const now = Date.now();
+    this.leases.sweep(now);
     for (const [id, e] of this.entries) {
       if (e.expiresAt <= now || this.isStale(e, now)) this.entries.delete(id);
     }
@@ -183,7 +215,14 @@ function live(v: Version | undefined, now: number): boolean {
   return v !== undefined && v.expiresAt > now;
 }
 
-function entryId(namespace: string, key: string): string {
+function versionBytes(id: number): Uint8Array {
+  const b = Buffer.alloc(8);
+  b.writeUIntBE(id, 2, 6);
+  return b;
+}
+
+/** The embedded store's id of an entry (and of its lease). */
+export function entryId(namespace: string, key: string): string {
   return `${namespace.length}:${namespace}:${key}`;
 }
 

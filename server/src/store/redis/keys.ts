@@ -4,6 +4,7 @@
  *   entry:       <prefix>:e:<len(ns)>:<ns>:<key>
  *   tag version: <prefix>:t:{<len(ns)>:<ns>}:<tag>
  *   ns version:  <prefix>:a:{<len(ns)>:<ns>}
+ *   lease:       <prefix>:l:<len(ns)>:<ns>:<key>
  *
  * The namespace is length-prefixed, so no (namespace, key) or (namespace, tag)
  * pair can produce another's key, and the kinds differ in their second part.
@@ -18,6 +19,8 @@ export interface NamespaceKeys {
   readonly tagPrefix: string;
   /** The namespace-wide version key that InvalidateAll replaces. */
   readonly allKey: string;
+  /** Prefix of this namespace's lease keys; the key follows. */
+  readonly leasePrefix: string;
 }
 
 /** Builds and remembers the key prefixes of each namespace. */
@@ -38,6 +41,7 @@ export class KeyScheme {
         entryPrefix: `${this.prefix}:e:${id}:`,
         tagPrefix: `${this.prefix}:t:{${id}}:`,
         allKey: `${this.prefix}:a:{${id}}`,
+        leasePrefix: `${this.prefix}:l:${id}:`,
       };
       // Namespaces are few in practice; the bound only guards against abuse.
       if (this.cache.size >= this.maxCached) this.cache.clear();

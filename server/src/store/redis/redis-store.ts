@@ -1,10 +1,14 @@
 import { Redis, type RedisOptions } from "ioredis";
-import type { Hit, Lookup, Store, StoreState } from "../../core/store.js";
+import type { Lookup, LookupResult, Store, StoreState } from "../../core/store.js";
 import { decodeEntry } from "./entry-codec.js";
 import { KeyScheme } from "./keys.js";
+import { LeaseNotices } from "./lease-notices.js";
 import { RandomVersions } from "./random-versions.js";
+import { RedisLeases } from "./redis-leases.js";
 import { fromRedisError } from "./redis-errors.js";
 import { defineScripts } from "./scripts.js";
+import { setArgs } from "./set-args.js";
+import { versionsSeen } from "./versions-reply.js";
 
 /** How the Redis store connects and how long tag versions live. */
 export interface RedisStoreOptions {
@@ -18,10 +22,6 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs: number;
   /** A connection attempt is abandoned after this many ms. */
   readonly connectTimeoutMs: number;
-}
-
-function asBuffer(u8: Uint8Array): Buffer {
-  return Buffer.isBuffer(u8) ? u8 : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
 
 /**
@@ -38,6 +38,9 @@ export class RedisStore implements Store {
   private readonly tagLifetimeMs: number;
   private readonly listeners: ((state: StoreState) => void)[] = [];
   private current: StoreState = "unavailable";
+  private readonly notices: LeaseNotices;
+  /** Leases and guarded Sets, sharing this connection. */
+  readonly leases: RedisLeases;
 
   constructor(options: RedisStoreOptions, extra: RedisOptions = {}) {
     this.keys = new KeyScheme(options.keyPrefix);
@@ -61,6 +64,8 @@ export class RedisStore implements Store {
     // Errors surface through the commands that hit them and through state
     // changes; without a listener ioredis would print every retry.
     this.redis.on("error", () => {});
+    this.notices = new LeaseNotices(() => this.redis.duplicate({ enableOfflineQueue: true }));
+    this.leases = new RedisLeases(this.redis, this.keys, this.versions, this.tagLifetimeMs, this.notices);
   }
 
   get state(): StoreState {
@@ -83,7 +88,7 @@ export class RedisStore implements Store {
     });
   }
 
-  async get(namespace: string, key: string, tags: readonly string[]): Promise<Hit | undefined> {
+  async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
     const ns = this.keys.forNamespace(namespace);
     let reply: unknown[];
     try {
@@ -93,10 +98,10 @@ export class RedisStore implements Store {
     } catch (err) {
       throw fromRedisError(err);
     }
-    return toHit(reply[0]);
+    return toResult(reply[0], tags);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<(Hit | undefined)[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const n = lookups.length;
     const args: (string | number)[] = new Array(1 + n + 1);
@@ -114,8 +119,8 @@ export class RedisStore implements Store {
     } catch (err) {
       throw fromRedisError(err);
     }
-    const out = new Array<Hit | undefined>(n);
-    for (let i = 0; i < n; i++) out[i] = toHit(reply[i]);
+    const out = new Array<LookupResult>(n);
+    for (let i = 0; i < n; i++) out[i] = toResult(reply[i], lookups[i]!.tags);
     return out;
   }
 
@@ -126,20 +131,9 @@ export class RedisStore implements Store {
     tags: readonly string[],
     lifetimeMs: number,
   ): Promise<void> {
-    const ns = this.keys.forNamespace(namespace);
-    const n = tags.length;
-    const args: (string | number | Buffer)[] = new Array(6 + 3 * n);
-    let a = 0;
-    args[a++] = ns.entryPrefix + key;
-    args[a++] = ns.allKey;
-    for (let i = 0; i < n; i++) args[a++] = ns.tagPrefix + tags[i];
-    args[a++] = lifetimeMs;
-    args[a++] = this.tagLifetimeMs;
-    args[a++] = asBuffer(value);
-    for (let i = 0; i < n; i++) args[a++] = tags[i]!;
-    for (let i = 0; i <= n; i++) args[a++] = this.versions.take();
+    const a = setArgs(this.keys.forNamespace(namespace), key, value, tags, lifetimeMs, this.tagLifetimeMs, this.versions);
     try {
-      await this.redis.tcSet(2 + n, ...args);
+      await this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv);
     } catch (err) {
       throw fromRedisError(err);
     }
@@ -163,6 +157,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.notices.close();
     try {
       await this.redis.quit();
     } catch {
@@ -187,7 +182,8 @@ export class RedisStore implements Store {
   }
 }
 
-function toHit(item: unknown): Hit | undefined {
-  if (!Array.isArray(item)) return undefined;
-  return decodeEntry(item[1] as Buffer, item[0] as number);
+// A hit is {pttl, entry}; a miss the versions it saw.
+function toResult(item: unknown, tags: readonly string[]): LookupResult {
+  if (Array.isArray(item)) return decodeEntry(item[1] as Buffer, item[0] as number);
+  return Buffer.isBuffer(item) ? { hit: false, versions: versionsSeen(item, tags) } : undefined;
 }

@@ -11,6 +11,18 @@ const SCRIPTS = {
   tcGet: "get.lua",
   tcSet: "set.lua",
   tcInvalidate: "invalidate.lua",
+  tcRelease: "release.lua",
+} as const;
+
+/**
+ * Scripts that build on another: the inner script's body is compiled in as a
+ * local function taking KEYS and ARGV, so lease.lua checks entries exactly as
+ * get.lua does and set-guarded.lua writes them exactly as set.lua does, with
+ * one source for each and one atomic script per call.
+ */
+const COMPOSED = {
+  tcLease: { inner: "get.lua", as: "get", outer: "lease.lua" },
+  tcSetGuarded: { inner: "set.lua", as: "store", outer: "set-guarded.lua" },
 } as const;
 
 type Arg = string | Buffer | number;
@@ -21,6 +33,9 @@ declare module "ioredis" {
     tcGetBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
     tcSet(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcInvalidate(numKeys: number, ...args: Arg[]): Result<number, Context>;
+    tcRelease(numKeys: number, ...args: Arg[]): Result<number, Context>;
+    tcLeaseBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
+    tcSetGuarded(numKeys: number, ...args: Arg[]): Result<number, Context>;
   }
 }
 
@@ -29,9 +44,17 @@ export function scriptSource(file: string): string {
   return readFileSync(new URL(`./lua/${file}`, import.meta.url), "utf8");
 }
 
+/** The source of a composed script: the inner body as a function, then the outer. */
+export function composedSource(c: { inner: string; as: string; outer: string }): string {
+  return `local function ${c.as}(KEYS, ARGV)\n${scriptSource(c.inner)}\nend\n${scriptSource(c.outer)}`;
+}
+
 /** Registers every script as a command on the connection. */
 export function defineScripts(redis: Redis): void {
   for (const [name, file] of Object.entries(SCRIPTS)) {
     redis.defineCommand(name, { lua: scriptSource(file) });
+  }
+  for (const [name, c] of Object.entries(COMPOSED)) {
+    redis.defineCommand(name, { lua: composedSource(c) });
   }
 }

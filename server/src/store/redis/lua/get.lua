@@ -7,9 +7,11 @@ ARGV[1]       the namespace's tag-version key prefix
 ARGV[2..]     per lookup, in order: a count c, then c tag names, sorted
               (c = 0: any tag set; otherwise the exact tag set required)
 
-Reply: one element per lookup: 0 on a miss, or {pttl, entry} on a hit, where
-pttl is -1 for an entry that never expires and entry is the stored bytes
-(format in entry-codec.ts).
+Reply: one element per lookup: {pttl, entry} on a hit, where pttl is -1 for
+an entry that never expires and entry is the stored bytes (format in
+entry-codec.ts); on a miss, the versions seen (for the version token): the
+namespace's, then each requested tag's, each as a length byte and its bytes
+(a zero byte where there is none).
 
 An entry whose namespace or tag version changed or vanished is stale: it is
 deleted here. A tag-set mismatch is a miss but not stale, and data that is not
@@ -24,11 +26,15 @@ local FORMAT = 1
 local VERSION_BYTES = 8
 
 local nsVersion = redis.call('GET', KEYS[1])
+local function seen(v)
+  if v and #v == VERSION_BYTES then return string.char(VERSION_BYTES) .. v end
+  return '\0'
+end
 local tagPrefix = ARGV[1]
 local out = {}
 local a = 2
 -- Entries of a batch share tags: each tag version is read once per call.
-local seen = {}
+local versionOf = {}
 
 for e = 2, #KEYS do
   local want = tonumber(ARGV[a])
@@ -50,10 +56,10 @@ for e = 2, #KEYS do
         if nameEnd + VERSION_BYTES > #raw then verdict = 'foreign'; break end
         local name = string.sub(raw, pos + 2, nameEnd)
         if want > 0 and name ~= ARGV[wantFrom + j - 1] then verdict = 'other tags'; break end
-        local current = seen[name]
+        local current = versionOf[name]
         if current == nil then
           current = redis.call('GET', tagPrefix .. name)
-          seen[name] = current
+          versionOf[name] = current
         end
         if current ~= string.sub(raw, nameEnd + 1, nameEnd + VERSION_BYTES) then
           verdict = 'stale'
@@ -67,6 +73,11 @@ for e = 2, #KEYS do
         redis.call('DEL', KEYS[e])
       end
     end
+  end
+  if result == 0 then
+    local parts = { seen(nsVersion) }
+    for j = 1, want do parts[j + 1] = seen(redis.call('GET', tagPrefix .. ARGV[wantFrom + j - 1])) end
+    result = table.concat(parts)
   end
   out[e - 1] = result
 end

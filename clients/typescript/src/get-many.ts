@@ -1,0 +1,72 @@
+import { once } from "node:events";
+import { create } from "@bufbuild/protobuf";
+import type { ClientDuplexStream } from "@grpc/grpc-js";
+import { TaggedCacheError } from "./errors.js";
+import {
+  GetManyRequestSchema,
+  type GetManyRequest,
+  type GetManyResponse,
+  type GetResponse,
+} from "./gen/taggedcache/v1/tagged_cache_pb.js";
+import type { Entry, Lookup } from "./types.js";
+
+/** Batches of lookups, given at once or as they come. */
+export type Batches = Iterable<(string | Lookup)[]> | AsyncIterable<(string | Lookup)[]>;
+
+type Call = ClientDuplexStream<GetManyRequest, GetManyResponse>;
+
+/** Yields one array of results per batch sent on `call`, in order. */
+export async function* getManyStream(
+  call: Call,
+  namespace: string,
+  batches: Batches,
+  toEntry: (r: GetResponse) => Entry | undefined,
+): AsyncGenerator<(Entry | undefined)[]> {
+  const writing = writeBatches(call, namespace, batches);
+  try {
+    for await (const res of call as AsyncIterable<GetManyResponse>) {
+      yield res.results.map(toEntry);
+    }
+  } catch (err) {
+    throw TaggedCacheError.from(err);
+  } finally {
+    call.cancel();
+  }
+  await writing;
+}
+
+/** Looks up `lookups` in batches of `batchSize`; the Map holds the hits only. */
+export async function collectHits(
+  lookups: (string | Lookup)[],
+  batchSize: number,
+  stream: (batches: (string | Lookup)[][]) => AsyncIterable<(Entry | undefined)[]>,
+): Promise<Map<string, Entry>> {
+  const batches: (string | Lookup)[][] = [];
+  for (let i = 0; i < lookups.length; i += batchSize) batches.push(lookups.slice(i, i + batchSize));
+  const hits = new Map<string, Entry>();
+  let b = 0;
+  for await (const results of stream(batches)) {
+    const batch = batches[b++]!;
+    results.forEach((entry, i) => {
+      const l = batch[i]!;
+      if (entry !== undefined) hits.set(typeof l === "string" ? l : l.key, entry);
+    });
+  }
+  return hits;
+}
+
+// Sent as fast as the stream accepts them.
+async function writeBatches(call: Call, namespace: string, batches: Batches): Promise<void> {
+  let id = 0n;
+  try {
+    for await (const batch of batches) {
+      const items = batch.map((l) => (typeof l === "string" ? { key: l } : { key: l.key, tags: l.tags ?? [] }));
+      const msg = create(GetManyRequestSchema, { namespace, items, batchId: id++ });
+      if (!call.write(msg)) await once(call, "drain");
+    }
+    call.end();
+  } catch {
+    // The reading side reports the stream's failure.
+    call.cancel();
+  }
+}

@@ -1,0 +1,58 @@
+import { credentials as grpcCredentials, type ChannelCredentials, type ChannelOptions } from "@grpc/grpc-js";
+import type { Hooks, Logger } from "./hooks.js";
+import type { RetryOptions } from "./retry.js";
+import { jsonSerializer, type Serializer } from "./serializers.js";
+
+/** Keepalive pings on the channel, to notice a dead connection early. */
+export interface KeepaliveOptions {
+  /** Ping after this many ms without activity; default 60000. */
+  timeMs?: number;
+  /** Consider the connection dead when a ping is unanswered this long; default 20000. */
+  timeoutMs?: number;
+}
+
+/** Options of a TaggedCacheClient. */
+export interface ClientOptions {
+  /** Namespace of every call; default "default". */
+  namespace?: string;
+  /** Channel credentials: `credentials.createInsecure()` (default) or `credentials.createSsl(...)`. */
+  credentials?: ChannelCredentials;
+  /** A bearer token sent with every call as `authorization: Bearer <token>`. */
+  token?: string;
+  /** Deadline of each call in ms, retries included; default 5000. Streams have none by default. */
+  deadlineMs?: number;
+  /** Retries of calls failing with UNAVAILABLE, within the deadline; `false`: none. */
+  retry?: RetryOptions | false;
+  /** Keepalive pings; `false`: none. */
+  keepalive?: KeepaliveOptions | false;
+  /** Extra grpc-js channel options (they win over the ones above). */
+  channelOptions?: ChannelOptions;
+  /** Serializer of getValue/setValue and cached(); default JSON. */
+  serializer?: Serializer;
+  /** Hooks of cached() and the decorator. */
+  hooks?: Hooks;
+  /** Where cached() reports a failing cache or hook; default `console`. `null`: nowhere. */
+  logger?: Logger | null;
+}
+
+/** The channel options implied by the client options. */
+export function channelOptions(o: ClientOptions): ChannelOptions {
+  const keepalive: ChannelOptions =
+    o.keepalive === false
+      ? {}
+      : {
+          "grpc.keepalive_time_ms": o.keepalive?.timeMs ?? 60_000,
+          "grpc.keepalive_timeout_ms": o.keepalive?.timeoutMs ?? 20_000,
+        };
+  return { ...keepalive, ...o.channelOptions };
+}
+
+/** The credentials to use: the given ones, or plaintext. */
+export function channelCredentials(o: ClientOptions): ChannelCredentials {
+  return o.credentials ?? grpcCredentials.createInsecure();
+}
+
+/** The serializer to use for a call: the call's, else the client's, else JSON. */
+export function pickSerializer(call: Serializer | undefined, client: Serializer | undefined): Serializer {
+  return call ?? client ?? jsonSerializer;
+}

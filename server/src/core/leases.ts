@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import type { LeaseStore } from "./lease-store.js";
+import { LEASE_ID_BYTES } from "./version-token.js";
+import type { Hit, Versions } from "./store.js";
+
+/** The outcome of a Get that asked for a lease. */
+export interface LeasedGet {
+  /** The entry, when found (possibly after waiting). */
+  readonly hit: Hit | undefined;
+  /** On a miss: the versions seen. */
+  readonly versions: Versions | undefined;
+  /** On a miss: the lease id when this caller now holds the lease. */
+  readonly leaseId: Uint8Array | undefined;
+  /** Lifetime of the granted lease, in ms. */
+  readonly leaseMs: number;
+  /** True when the call waited for another caller's lease. */
+  readonly waited: boolean;
+}
+
+/** What a leased Get asks for, already validated. */
+export interface LeaseRequest {
+  readonly leaseMs: number;
+  /** How long to wait for another holder; 0: not at all. */
+  readonly waitMs: number;
+  /** Epoch ms by which the reply must be sent; Infinity without a deadline. */
+  readonly deadline: number;
+}
+
+// Time kept back from the caller's deadline to send the reply.
+const REPLY_MARGIN_MS = 20;
+// Waiters wake this long after a lease's expected end, so that the lease has
+// really gone from the store when they look.
+const EXPIRY_SLACK_MS = 2;
+
+/**
+ * Runs a leased Get: one attempt; if another caller holds the lease, listen
+ * for the key's notices and re-attempt on each (all waiters wake together),
+ * or when the holder's lease runs out, or every `recheckMs` at worst; never
+ * past the wait or the deadline.
+ */
+export async function leasedGet(
+  store: LeaseStore,
+  namespace: string,
+  key: string,
+  tags: readonly string[],
+  req: LeaseRequest,
+  recheckMs: number,
+): Promise<LeasedGet> {
+  const leaseId = randomBytes(LEASE_ID_BYTES);
+  const attempt = () => store.acquire(namespace, key, tags, leaseId, req.leaseMs);
+  let a = await attempt();
+  if (a.state === "busy" && req.waitMs > 0) {
+    const until = Math.min(Date.now() + req.waitMs, req.deadline - REPLY_MARGIN_MS);
+    const watch = await store.watch(namespace, key);
+    try {
+      // Re-attempt once listening: a notice sent before then is not lost.
+      a = await attempt();
+      while (a.state === "busy") {
+        const left = until - Date.now();
+        if (left <= 0) break;
+        await watch.next(Math.min(left, a.leaseLeftMs + EXPIRY_SLACK_MS, recheckMs));
+        a = await attempt();
+      }
+    } finally {
+      watch.close();
+    }
+    return outcome(a, leaseId, req.leaseMs, true);
+  }
+  return outcome(a, leaseId, req.leaseMs, false);
+}
+
+function outcome(a: Awaited<ReturnType<LeaseStore["acquire"]>>, leaseId: Uint8Array, leaseMs: number, waited: boolean): LeasedGet {
+  switch (a.state) {
+    case "hit":
+      return { hit: a.hit, versions: undefined, leaseId: undefined, leaseMs, waited };
+    case "granted":
+      return { hit: undefined, versions: a.versions, leaseId, leaseMs, waited };
+    case "busy":
+      return { hit: undefined, versions: a.versions, leaseId: undefined, leaseMs, waited };
+  }
+}

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+
+/** A server started as its own process, as `make run` would start it. */
+export class ServerProcess {
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly port: number,
+    readonly lines: string[],
+  ) {}
+
+  /** Starts server/src/main.ts with the given environment and waits until it listens. */
+  static async start(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
+    const proc = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts", ...args], {
+      env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const lines: string[] = [];
+    let buffered = "";
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${lines.join("\n")}`)), 15_000);
+      proc.stdout!.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const parts = buffered.split("\n");
+        buffered = parts.pop()!;
+        for (const line of parts) {
+          lines.push(line);
+          const m = /"port":(\d+)/.exec(line);
+          if (m && line.includes("listening")) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        }
+      });
+      proc.stderr!.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
+      proc.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}:\n${lines.join("\n")}`));
+      });
+    });
+    return new ServerProcess(proc, port, lines);
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Sends a signal and resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    if (this.proc.exitCode !== null) return this.proc.exitCode;
+    const exited = once(this.proc, "exit");
+    this.proc.kill(signal);
+    const [code] = await exited;
+    return code as number | null;
+  }
+}

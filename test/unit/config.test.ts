@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import { expect } from "chai";
+import { ConfigError, loadConfig, OPTIONS } from "../../server/src/config.js";
+
+describe("config", () => {
+  it("has documented defaults", () => {
+    const c = loadConfig([], {});
+    expect(c.port).to.equal(50051);
+    expect(c.redisUrl).to.equal(undefined);
+    expect(c.defaultLifetimeMs).to.equal(3_600_000);
+  });
+
+  it("reads variables, and flags win over them", () => {
+    const c = loadConfig(["--port", "7000", "--max-key-bytes=64"], { PORT: "6000", MAX_TAGS: "5", REDIS_URL: "redis://h:1" });
+    expect(c.port).to.equal(7000);
+    expect(c.maxKeyBytes).to.equal(64);
+    expect(c.maxTags).to.equal(5);
+    expect(c.redisUrl).to.equal("redis://h:1");
+  });
+
+  it("refuses unknown flags, missing values, non-numbers and out-of-range numbers", () => {
+    expect(() => loadConfig(["--nope", "1"], {})).to.throw(ConfigError, "unknown flag --nope");
+    expect(() => loadConfig(["--port"], {})).to.throw(ConfigError, "--port needs a value");
+    expect(() => loadConfig([], { PORT: "12ab" })).to.throw(ConfigError, 'PORT: expected a whole number, got "12ab"');
+    expect(() => loadConfig([], { MAX_TAGS: "256" })).to.throw(ConfigError, "MAX_TAGS: must be between 0 and 255, got 256");
+  });
+
+  it("is documented row by row in the README", () => {
+    const readme = readFileSync("README.md", "utf8");
+    for (const o of OPTIONS) expect(readme, o.env).to.include(`| \`${o.env}\` |`);
+  });
+});
