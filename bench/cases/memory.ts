@@ -43,6 +43,11 @@ const RSS_TARGET_MB = 150;
 /** P4, the server's resident memory at the end of the run. */
 export async function serverRss(ctx: BenchContext): Promise<Row[]> {
   const mb = (await ctx.server.rss()) / 1_048_576;
+  const m = await ctx.server.memory();
+  const f = (n: number) => `${(n / 1_048_576).toFixed(0)} MB`;
+  progress(
+    `P4 server RSS ${mb.toFixed(0)} MB; V8 heap ${f(m.heapUsed)} used of ${f(m.heapTotal)}, buffers ${f(m.arrayBuffers)}`,
+  );
   return [
     {
       id: "P4",

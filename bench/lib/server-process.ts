@@ -7,6 +7,8 @@ export interface ServerProcess {
   cpuUs(): Promise<number>;
   /** The server process's resident memory, bytes. */
   rss(): Promise<number>;
+  /** The server process's memory, as its process.memoryUsage() reports it. */
+  memory(): Promise<NodeJS.MemoryUsage>;
   stop(): Promise<void>;
 }
 
@@ -23,11 +25,12 @@ export async function startServerProcess(redisUrl: string, execArgv: string[] = 
   const profile = dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
   const child = Child.start("./server-child.ts", env, [...profile, ...execArgv]);
   const port = await child.call<number>("start");
-  const usage = () => child.call<{ cpuUs: number; rss: number }>("usage");
+  const usage = () => child.call<{ cpuUs: number } & NodeJS.MemoryUsage>("usage");
   return {
     address: `127.0.0.1:${port}`,
     cpuUs: async () => (await usage()).cpuUs,
     rss: async () => (await usage()).rss,
+    memory: () => usage(),
     stop: () => child.stop(),
   };
 }
