@@ -49,7 +49,8 @@ test: lint redis-server ## Lint, then run the whole test suite against real Redi
 run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
 	node dist/server/src/main.js $(ARGS)
 
-bench: generate redis-server ## Run the benchmarks (minutes); see bench/
+bench: build redis-server ## Run the benchmarks (minutes); see bench/
+	tsc -p tsconfig.bench.json
 	node --import tsx bench/run.ts
 
 clean: ## Remove generated code, builds and installed modules

@@ -38,10 +38,14 @@ export class Child {
     });
   }
 
-  /** Starts `module` (a path relative to this folder) with `env` added. */
+  /**
+   * Starts `module` (a path relative to this folder) with `env` added; a
+   * TypeScript module runs through tsx, a compiled .js one without it.
+   */
   static start(module: string, env: Record<string, string> = {}, execArgv: string[] = []): Child {
+    const loader = module.endsWith(".ts") ? ["--import", "tsx"] : [];
     const proc = fork(new URL(module, import.meta.url), [], {
-      execArgv: ["--import", "tsx", ...execArgv],
+      execArgv: [...loader, ...execArgv],
       env: { ...process.env, ...env },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

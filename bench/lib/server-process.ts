@@ -1,4 +1,15 @@
+import { existsSync } from "node:fs";
 import { Child } from "./child.js";
+
+// `make bench` compiles the server and this child to dist/ (tsconfig.bench.json)
+// so the measured process runs plain JavaScript, as in production: tsx's
+// loader thread alone holds some 35 MB. Without that build, the TypeScript
+// sources run through tsx.
+const COMPILED = "../../dist/bench/lib/server-child.js";
+
+function serverModule(): string {
+  return existsSync(new URL(COMPILED, import.meta.url)) ? COMPILED : "./server-child.ts";
+}
 
 /** A server running in a child process. */
 export interface ServerProcess {
@@ -23,7 +34,7 @@ export async function startServerProcess(redisUrl: string, execArgv: string[] = 
   // BENCH_PROFILE=<dir> writes a CPU profile of every server process there.
   const dir = process.env.BENCH_PROFILE;
   const profile = dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
-  const child = Child.start("./server-child.ts", env, [...profile, ...execArgv]);
+  const child = Child.start(serverModule(), env, [...profile, ...execArgv]);
   const port = await child.call<number>("start");
   const usage = () => child.call<{ cpuUs: number } & NodeJS.MemoryUsage>("usage");
   return {
