@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 GEN_STAMP := server/src/gen/.stamp
 PROTOS := $(shell find proto -name '*.proto')
 
-.PHONY: help install generate build lint test run bench redis-server clean
+.PHONY: help install generate build lint test run bench redis-server openssl clean soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,7 +43,10 @@ lint: generate ## buf lint, buf breaking against main, type-check
 redis-server: ## Install redis-server if missing (as root, via apt-get)
 	test/ensure-redis-server.sh
 
-test: lint redis-server ## Lint, then run the whole test suite against real Redis
+openssl: ## Install openssl if missing (as root, via apt-get); the TLS tests need it
+	test/ensure-openssl.sh
+
+test: lint redis-server openssl ## Lint, then run the whole test suite against real Redis
 	mocha 'test/**/*.test.ts' 'clients/typescript/test/**/*.test.ts'
 
 run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
@@ -52,6 +55,9 @@ run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
 bench: build redis-server ## Run the benchmarks (minutes); see bench/
 	tsc -p tsconfig.bench.json
 	node --import tsx bench/run.ts
+
+soak: generate redis-server ## Model-check >= 100,000 random concurrent operations (minutes)
+	node --import tsx test/model/soak.ts
 
 clean: ## Remove generated code, builds and installed modules
 	rm -rf dist server/src/gen clients/typescript/src/gen clients/typescript/dist node_modules

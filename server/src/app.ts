@@ -2,49 +2,96 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { TaggedCache } from "./core/tagged-cache.js";
 import type { Store } from "./core/store.js";
+import { Metrics } from "./observability/metrics.js";
+import { startMetricsServer, type MetricsServer } from "./observability/metrics-server.js";
 import { openStore } from "./store/open-store.js";
+import { openAuthorizer, reloadTokens } from "./transport/auth/token-source.js";
+import { InFlight } from "./transport/in-flight.js";
 import { startServer, type RunningServer } from "./transport/server.js";
+import { serverCredentials } from "./transport/tls.js";
 
 /** A running TaggedCache: its store and server, stopped together. */
 export interface App {
   readonly port: number;
   readonly store: Store;
+  /** Port of the /metrics endpoint; undefined when METRICS_PORT is unset. */
+  readonly metricsPort: number | undefined;
+  /** Re-reads the tokens file (SIGHUP); a broken file keeps the previous tokens. */
+  reloadTokens(): boolean;
+  /** Calls, streams and batches the server is working on. */
+  readonly inFlight: InFlight;
   /** Drains the server (bounded by the configured grace), then closes the store. */
   stop(): Promise<void>;
 }
+
+// How long stopping waits for the store to close after the server has.
+const STORE_CLOSE_MS = 1000;
 
 // Room for the protobuf framing around the largest value.
 const ENVELOPE_BYTES = 64 * 1024;
 
 /** Opens the store and starts serving; used by main and by the tests. */
 export async function startApp(config: Config, log: Logger, store: Store = openStore(config)): Promise<App> {
+  log.info({ config: { ...config, redisUrl: config.redisUrl && redactUrl(config.redisUrl) } }, "configuration");
+  let auth, tls;
+  try {
+    auth = openAuthorizer(config.tokensFile, log);
+    tls = serverCredentials({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, clientCaFile: config.tlsClientCaFile });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  log.info({ tls: tls.mode }, `transport security: ${tls.mode}`);
+  const metrics = new Metrics();
+  const inFlight = new InFlight();
   const where = store.kind === "redis" ? redactUrl(config.redisUrl!) : "in this process";
   log.info({ store: store.kind, where }, `using the ${store.kind} store`);
-  store.onStateChange((state) =>
-    state === "ready" ? log.info("store reachable") : log.warn("store unreachable; calls fail with UNAVAILABLE"),
-  );
+  store.onStateChange((state) => {
+    metrics.recordStoreState(state === "ready");
+    if (state === "ready") log.info("store reachable");
+    else log.warn("store unreachable; calls fail with UNAVAILABLE");
+  });
   if (!(await store.waitUntilReady(config.redisConnectTimeoutMs))) {
     log.warn("store unreachable at start; serving UNAVAILABLE until it answers");
   }
+  metrics.recordStoreState(store.state === "ready");
   const cache = new TaggedCache(store, config, config, config);
   let server: RunningServer;
+  let metricsServer: MetricsServer | undefined;
   try {
-    server = await startServer(cache, store, log, {
+    if (config.metricsPort !== undefined) {
+      metricsServer = await startMetricsServer(metrics.registry, config.metricsHost ?? config.host, config.metricsPort);
+      log.info({ metricsPort: metricsServer.port }, `metrics at http://${config.metricsHost ?? config.host}:${metricsServer.port}/metrics`);
+    }
+    server = await startServer(cache, store, { log, auth, metrics, inFlight }, {
       host: config.host,
       port: config.port,
+      credentials: tls.credentials,
       maxBatchesInFlight: config.maxBatchesInFlight,
-      maxReceiveBytes: config.maxValueBytes + ENVELOPE_BYTES,
+      maxKeysInFlight: config.maxKeysInFlight,
+      maxReceiveBytes: config.maxReceiveMessageBytes ?? config.maxValueBytes + ENVELOPE_BYTES,
+      maxConcurrentStreams: config.maxConcurrentStreams,
+      keepaliveTimeMs: config.keepaliveTimeMs,
+      keepaliveTimeoutMs: config.keepaliveTimeoutMs,
+      minPingIntervalMs: config.minPingIntervalMs,
+      maxPingStrikes: config.maxPingStrikes,
     });
   } catch (err) {
+    await metricsServer?.close();
     await store.close();
     throw err;
   }
   return {
     port: server.port,
     store,
+    metricsPort: metricsServer?.port,
+    reloadTokens: () => reloadTokens(auth, config.tokensFile, log),
+    inFlight,
     stop: async () => {
       await server.shutdown(config.shutdownGraceMs);
-      await store.close();
+      await metricsServer?.close();
+      // A Redis that does not answer must not hold the exit past the grace.
+      await Promise.race([store.close(), new Promise((r) => setTimeout(r, STORE_CLOSE_MS).unref())]);
     },
   };
 }

@@ -28,6 +28,19 @@ export interface Config {
   readonly maxLeaseLifetimeMs: number;
   readonly leaseWaitMs: number;
   readonly leaseRecheckMs: number;
+  readonly tokensFile: string | undefined;
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  readonly tlsClientCaFile: string | undefined;
+  readonly metricsPort: number | undefined;
+  readonly metricsHost: string | undefined;
+  readonly maxReceiveMessageBytes: number | undefined;
+  readonly maxConcurrentStreams: number;
+  readonly maxKeysInFlight: number;
+  readonly keepaliveTimeMs: number;
+  readonly keepaliveTimeoutMs: number;
+  readonly minPingIntervalMs: number;
+  readonly maxPingStrikes: number;
 }
 
 interface Option {
@@ -68,6 +81,19 @@ export const OPTIONS: readonly Option[] = [
   { key: "maxLeaseLifetimeMs", env: "MAX_LEASE_LIFETIME_MS", kind: "int", fallback: 600_000, min: 1, doc: "longest lease lifetime, and longest wait, a Get may ask for" },
   { key: "leaseWaitMs", env: "LEASE_WAIT_MS", kind: "int", fallback: 10_000, min: 0, doc: "how long a Get waits for another caller's lease when it names no wait (the call's deadline also bounds it)" },
   { key: "leaseRecheckMs", env: "LEASE_RECHECK_MS", kind: "int", fallback: 250, min: 1, doc: "a waiting Get re-checks at least this often, should a wake-up notice be lost" },
+  { key: "tokensFile", env: "TOKENS_FILE", kind: "optional", fallback: undefined, doc: "JSON file of accepted tokens (re-read on SIGHUP); unset: authentication off" },
+  { key: "tlsCertFile", env: "TLS_CERT_FILE", kind: "optional", fallback: undefined, doc: "server certificate chain (PEM); with TLS_KEY_FILE turns TLS on" },
+  { key: "tlsKeyFile", env: "TLS_KEY_FILE", kind: "optional", fallback: undefined, doc: "server private key (PEM)" },
+  { key: "tlsClientCaFile", env: "TLS_CLIENT_CA_FILE", kind: "optional", fallback: undefined, doc: "CA (PEM) client certificates must chain to; set: mutual TLS" },
+  { key: "metricsPort", env: "METRICS_PORT", kind: "int", fallback: undefined, min: 0, max: 65535, doc: "port of the Prometheus /metrics HTTP endpoint; unset: no metrics endpoint" },
+  { key: "metricsHost", env: "METRICS_HOST", kind: "optional", fallback: undefined, doc: "address of the metrics endpoint; unset: HOST" },
+  { key: "maxReceiveMessageBytes", env: "MAX_RECEIVE_MESSAGE_BYTES", kind: "int", fallback: undefined, min: 1024, doc: "largest request message; unset: MAX_VALUE_BYTES + 64 KiB" },
+  { key: "maxConcurrentStreams", env: "MAX_CONCURRENT_STREAMS", kind: "int", fallback: 100, min: 1, doc: "calls one connection may have open at once (HTTP/2 streams)" },
+  { key: "maxKeysInFlight", env: "MAX_KEYS_IN_FLIGHT", kind: "int", fallback: 10_000, min: 1, doc: "GetMany keys one stream may have unanswered before the server stops reading it" },
+  { key: "keepaliveTimeMs", env: "KEEPALIVE_TIME_MS", kind: "int", fallback: 60_000, min: 1000, doc: "the server pings a connection after this long without activity" },
+  { key: "keepaliveTimeoutMs", env: "KEEPALIVE_TIMEOUT_MS", kind: "int", fallback: 20_000, min: 100, doc: "a connection that does not answer a ping within this is closed" },
+  { key: "minPingIntervalMs", env: "MIN_PING_INTERVAL_MS", kind: "int", fallback: 10_000, min: 0, doc: "a client ping sooner than this after its previous one is a strike" },
+  { key: "maxPingStrikes", env: "MAX_PING_STRIKES", kind: "int", fallback: 2, min: 0, doc: "strikes in a row tolerated before the connection is closed (GOAWAY too_many_pings)" },
 ];
 
 /** A flag or variable has a value that cannot be used. */

@@ -2,7 +2,8 @@ import { ConfigError, helpText, loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
 import { startApp } from "./app.js";
 
-// load config → open store → start server; SIGTERM/SIGINT → drain → exit 0.
+// load config → open store → start server; SIGTERM/SIGINT → drain → exit 0;
+// SIGHUP → re-read the tokens file.
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGHUP", () => app.reloadTokens());
 }
 
 main().catch((err) => {

@@ -1,5 +1,5 @@
-import { pino } from "pino";
-import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { pino, type Logger } from "pino";
+import { TaggedCacheClient, type ClientOptions } from "../../clients/typescript/src/index.js";
 import { startApp, type App } from "../../server/src/app.js";
 import { loadConfig, type Config } from "../../server/src/config.js";
 
@@ -9,26 +9,30 @@ export interface TestServer {
   readonly config: Config;
   readonly address: string;
   /** A client of this server in `namespace` (default namespace when omitted). */
-  client(namespace?: string): TaggedCacheClient;
+  client(namespace?: string, options?: ClientOptions): TaggedCacheClient;
   /** Stops every client made here, then the server. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts a server in this process. `env` holds configuration variables as the
- * server would read them (REDIS_URL, MAX_KEY_BYTES, ...).
+ * server would read them (REDIS_URL, MAX_KEY_BYTES, ...); `log` receives the
+ * server's log lines (none by default).
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  log: Logger = pino({ level: "silent" }),
+): Promise<TestServer> {
   const config = loadConfig([], { HOST: "127.0.0.1", PORT: "0", SHUTDOWN_GRACE_MS: "2000", ...env });
-  const app = await startApp(config, pino({ level: "silent" }));
+  const app = await startApp(config, log);
   const address = `127.0.0.1:${app.port}`;
   const clients: TaggedCacheClient[] = [];
   return {
     app,
     config,
     address,
-    client(namespace) {
-      const c = new TaggedCacheClient(address, { namespace });
+    client(namespace, options = {}) {
+      const c = new TaggedCacheClient(address, { namespace, ...options });
       clients.push(c);
       return c;
     },
@@ -48,3 +52,13 @@ export const text = (b: Uint8Array | undefined): string | undefined =>
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The gRPC error a call fails with; throws if it succeeds. */
+export async function rejection(p: Promise<unknown>): Promise<{ code: number; details: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { code: number; details: string };
+  }
+  throw new Error("expected the call to fail");
+}

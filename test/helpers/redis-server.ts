@@ -63,6 +63,16 @@ export class RedisServer {
     await this.signal("SIGKILL");
   }
 
+  /** Freezes the process (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void {
+    this.signalProcess("SIGSTOP");
+  }
+
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void {
+    this.signalProcess("SIGCONT");
+  }
+
   /** Stops the process. */
   async stop(): Promise<void> {
     await this.signal("SIGTERM");
@@ -79,6 +89,8 @@ export class RedisServer {
     if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = once(proc, "exit");
     proc.kill(sig);
+    // A paused process only acts on a signal once it runs again.
+    if (sig !== "SIGKILL") proc.kill("SIGCONT");
     await exited;
   }
 }

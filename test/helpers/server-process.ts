@@ -1,13 +1,46 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { sleep } from "./app.js";
 
 /** A server started as its own process, as `make run` would start it. */
 export class ServerProcess {
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
+
   private constructor(
     readonly proc: ChildProcess,
     readonly port: number,
     readonly lines: string[],
-  ) {}
+  ) {
+    this.exited =
+      proc.exitCode !== null ? Promise.resolve(proc.exitCode) : once(proc, "exit").then(([code]) => code as number | null);
+  }
+
+  /** The JSON log lines so far, parsed. */
+  logs(): Record<string, unknown>[] {
+    const out: Record<string, unknown>[] = [];
+    for (const line of this.lines) {
+      try {
+        out.push(JSON.parse(line));
+      } catch {
+        // not a log line
+      }
+    }
+    return out;
+  }
+
+  /** Waits until a log line's msg matches; throws after `timeoutMs` or if the process exits. */
+  async waitForLog(msg: RegExp, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.logs().find((l) => msg.test(String(l.msg)));
+      if (found !== undefined) return found;
+      if (this.proc.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`no log line ${msg}; output:\n${this.lines.join("\n")}`);
+      }
+      await sleep(20);
+    }
+  }
 
   /** Starts server/src/main.ts with the given environment and waits until it listens. */
   static async start(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {

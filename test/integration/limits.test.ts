@@ -1,7 +1,7 @@
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js";
+import { bytes, rejection, startTestServer, text, type TestServer } from "../helpers/app.js";
 import { rawUnary } from "../helpers/raw-call.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 
@@ -15,15 +15,6 @@ const LIMITS = {
   MAX_BATCH_KEYS: "5",
   MAX_LIFETIME_MS: "60000",
 };
-
-async function rejection(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as { code: number; details: string };
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("input limits", () => {
   let server: TestServer;

@@ -1,14 +1,18 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import type { Logger } from "pino";
+import { isHit } from "../core/store.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import type { GetManyRequest, GetManyResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
+import { isRefusal, type Caller } from "./auth/authorizer.js";
+import { failure, type HandlerContext } from "./context.js";
+import type { TransportOptions } from "./handlers.js";
 import { getResponse } from "./responses.js";
 import { Undecodable } from "./service-definition.js";
-import { toStatus, undecodableStatus, type CallStatus } from "./status.js";
+import { undecodableStatus, type CallStatus } from "./status.js";
 
 type Call = ServerDuplexStream<GetManyRequest | Undecodable, GetManyResponse>;
 
 interface Slot {
+  keys: number;
   done: boolean;
   response: GetManyResponse | undefined;
   error: CallStatus | undefined;
@@ -16,10 +20,12 @@ interface Slot {
 
 /**
  * One GetMany stream. Every batch goes to the store as soon as it arrives, so
- * batches pipeline; replies leave in request order. At most `maxInFlight`
- * batches may be unanswered, and none are taken while the client is not
- * reading replies, so a slow reader holds bounded memory. A bad batch ends
- * the stream with its status after every earlier batch was answered.
+ * batches pipeline; replies leave in request order. At most
+ * `maxBatchesInFlight` batches and `maxKeysInFlight` keys may be unanswered,
+ * and none are taken while the client is not reading replies, so a slow
+ * reader holds bounded memory. Every message's namespace is authorized on its
+ * own. A bad or refused batch ends the stream with its status after every
+ * earlier batch was answered.
  */
 class GetManyStream {
   private readonly queue: Slot[] = [];
@@ -27,21 +33,22 @@ class GetManyStream {
   private finished = false;
   private paused = false;
   private congested = false;
+  private keysInFlight = 0;
 
   constructor(
     private readonly call: Call,
     private readonly cache: TaggedCache,
-    private readonly log: Logger,
-    private readonly maxInFlight: number,
+    private readonly ctx: HandlerContext,
+    private readonly limits: TransportOptions,
+    private readonly caller: Caller,
   ) {
+    ctx.inFlight.streams++;
     call.on("data", (req: GetManyRequest | Undecodable) => this.accept(req));
     call.on("end", () => {
       this.halfClosed = true;
       this.flush();
     });
-    call.on("cancelled", () => {
-      this.finished = true;
-    });
+    call.on("cancelled", () => this.finish());
     call.on("drain", () => {
       this.congested = false;
       this.flush();
@@ -50,19 +57,24 @@ class GetManyStream {
 
   private accept(req: GetManyRequest | Undecodable): void {
     if (this.finished) return;
-    const slot: Slot = { done: false, response: undefined, error: undefined };
+    const keys = req instanceof Undecodable ? 0 : req.items.length;
+    const slot: Slot = { keys, done: false, response: undefined, error: undefined };
     this.queue.push(slot);
-    if (req instanceof Undecodable) {
-      this.settle(slot, undefined, undecodableStatus(req));
-    } else {
-      this.lookup(slot, req);
-    }
+    this.keysInFlight += keys;
+    this.ctx.metrics.recordKeysInFlight(keys);
+    const refused =
+      req instanceof Undecodable ? undecodableStatus(req) : this.ctx.auth.check(this.caller, req.namespace, "read");
+    if (refused !== undefined) this.settle(slot, undefined, refused);
+    else this.lookup(slot, req as GetManyRequest);
     this.throttle();
   }
 
   // Reading pauses while too many batches wait or the client is not reading.
   private throttle(): void {
-    const hold = this.congested || this.queue.length >= this.maxInFlight;
+    const hold =
+      this.congested ||
+      this.queue.length >= this.limits.maxBatchesInFlight ||
+      this.keysInFlight >= this.limits.maxKeysInFlight;
     if (hold === this.paused) return;
     this.paused = hold;
     if (hold) this.call.pause();
@@ -71,13 +83,35 @@ class GetManyStream {
 
   private async lookup(slot: Slot, req: GetManyRequest): Promise<void> {
     try {
-      const hits = await this.cache.getMany(req.namespace, req.items);
+      const inFlight = this.ctx.inFlight;
+      inFlight.batches++;
+      let hits;
+      try {
+        hits = await this.cache.getMany(req.namespace, req.items);
+      } finally {
+        inFlight.batches--;
+      }
       const results = new Array(hits.length);
-      for (let i = 0; i < hits.length; i++) results[i] = getResponse(hits[i]);
+      let found = 0;
+      for (let i = 0; i < hits.length; i++) {
+        if (isHit(hits[i])) found++;
+        results[i] = getResponse(hits[i]);
+      }
+      this.ctx.metrics.recordLookups(req.namespace, found, hits.length);
+      this.ctx.metrics.recordGetManyBatch(req.namespace, hits.length);
       this.settle(slot, { $typeName: "taggedcache.v1.GetManyResponse", batchId: req.batchId, results }, undefined);
     } catch (err) {
-      this.settle(slot, undefined, toStatus(err, this.log, "GetMany"));
+      this.settle(slot, undefined, failure(this.ctx, err, "GetMany"));
     }
+  }
+
+  // The stream is over: batches still unanswered will never be.
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.ctx.inFlight.streams--;
+    this.ctx.metrics.recordKeysInFlight(-this.keysInFlight);
+    this.keysInFlight = 0;
   }
 
   private settle(slot: Slot, response: GetManyResponse | undefined, error: CallStatus | undefined): void {
@@ -90,8 +124,10 @@ class GetManyStream {
   private flush(): void {
     while (!this.finished && this.queue.length > 0 && this.queue[0]!.done) {
       const slot = this.queue.shift()!;
+      this.keysInFlight -= slot.keys;
+      this.ctx.metrics.recordKeysInFlight(-slot.keys);
       if (slot.error !== undefined) {
-        this.finished = true;
+        this.finish();
         this.call.emit("error", slot.error);
         return;
       }
@@ -100,15 +136,20 @@ class GetManyStream {
     if (this.finished) return;
     this.throttle();
     if (this.halfClosed && this.queue.length === 0) {
-      this.finished = true;
+      this.finish();
       this.call.end();
     }
   }
 }
 
-/** The GetMany handler. */
-export function getManyHandler(cache: TaggedCache, log: Logger, maxInFlight: number) {
+/** The GetMany handler; a caller without a valid token is refused before any message is read. */
+export function getManyHandler(cache: TaggedCache, ctx: HandlerContext, limits: TransportOptions) {
   return (call: Call): void => {
-    new GetManyStream(call, cache, log, maxInFlight);
+    const caller = ctx.auth.identify(call.metadata);
+    if (isRefusal(caller)) {
+      call.emit("error", caller);
+      return;
+    }
+    new GetManyStream(call, cache, ctx, limits, caller);
   };
 }

@@ -3,38 +3,57 @@ import type {
   ServerUnaryCall,
   UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import type { Logger } from "pino";
+import type { LeasedGet } from "../core/leases.js";
+import { isHit } from "../core/store.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import type * as pb from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { SetRefusal } from "../gen/taggedcache/v1/tagged_cache_pb.js";
+import type { Metrics } from "../observability/metrics.js";
+import { isRefusal } from "./auth/authorizer.js";
+import type { Permission } from "./auth/tokens-file.js";
+import { failure, type HandlerContext } from "./context.js";
 import { getManyHandler } from "./get-many.js";
 import { getResponse, leasedResponse } from "./responses.js";
 import { Undecodable } from "./service-definition.js";
-import { toStatus, undecodableStatus } from "./status.js";
+import { undecodableStatus } from "./status.js";
 
 /** Limits of the transport itself. */
 export interface TransportOptions {
   /** GetMany messages a stream may have unanswered before reading pauses. */
   readonly maxBatchesInFlight: number;
+  /** GetMany keys a stream may have unanswered before reading pauses. */
+  readonly maxKeysInFlight: number;
 }
 
 type Unary<Req, Res> = (call: ServerUnaryCall<Req | Undecodable, Res>, done: sendUnaryData<Res>) => void;
 type Call = ServerUnaryCall<unknown, unknown>;
 
-// Handlers only translate: decode, call the core, encode. One wrapper turns
-// errors into statuses for every unary RPC.
-function unary<Req, Res>(
+// Handlers only translate: decode, authorize, call the core, encode. One
+// wrapper does it for every unary RPC. Authorization sits here rather than in
+// a grpc-js interceptor because it needs the decoded request's namespace,
+// and so that GetMany can check each message in its place in the stream.
+function unary<Req extends { namespace: string }, Res>(
   rpc: string,
-  log: Logger,
+  permission: Permission | ((req: Req) => readonly Permission[]),
+  ctx: HandlerContext,
   run: (req: Req, call: Call) => Promise<Res>,
 ): Unary<Req, Res> {
   return async (call, done) => {
+    const caller = ctx.auth.identify(call.metadata);
+    if (isRefusal(caller)) return done(caller);
     const req = call.request;
     if (req instanceof Undecodable) return done(undecodableStatus(req));
+    for (const p of typeof permission === "function" ? permission(req) : [permission]) {
+      const denied = ctx.auth.check(caller, req.namespace, p);
+      if (denied !== undefined) return done(denied);
+    }
+    ctx.inFlight.calls++;
     try {
       done(null, await run(req, call as Call));
     } catch (err) {
-      done(toStatus(err, log, rpc));
+      done(failure(ctx, err, rpc));
+    } finally {
+      ctx.inFlight.calls--;
     }
   };
 }
@@ -49,41 +68,64 @@ function deadlineOf(call: Call): number {
   return Number.isFinite(ms) ? ms : Infinity;
 }
 
+// A leased Get is a lookup, and may be a lease grant, a wait, or a wait that
+// ran out with the lease still held by another caller.
+function recordLeasedGet(metrics: Metrics, namespace: string, r: LeasedGet): LeasedGet {
+  metrics.recordLookups(namespace, r.hit === undefined ? 0 : 1, 1);
+  if (r.leaseId !== undefined) metrics.recordLease(namespace, "grant");
+  if (r.waited) metrics.recordLease(namespace, "wait");
+  if (r.waited && r.hit === undefined && r.leaseId === undefined) metrics.recordLease(namespace, "timeout");
+  return r;
+}
+
+// Taking a lease holds other callers back, so it needs "write" besides "read":
+// a read-only token cannot stall the writers of a namespace.
+const READ: readonly Permission[] = ["read"];
+const READ_AND_LEASE: readonly Permission[] = ["read", "write"];
+const getPermissions = (r: pb.GetRequest) => (r.lease === undefined ? READ : READ_AND_LEASE);
+
 /** The TaggedCache service implementation over a cache. */
 export function handlers(
   cache: TaggedCache,
-  log: Logger,
+  ctx: HandlerContext,
   options: TransportOptions,
 ): UntypedServiceImplementation {
+  const { metrics } = ctx;
   return {
-    Get: unary<pb.GetRequest, pb.GetResponse>("Get", log, async (r, call) =>
-      r.lease === undefined
-        ? getResponse(await cache.get(r.namespace, r.key, r.tags))
-        : leasedResponse(await cache.getLeased(r.namespace, r.key, r.tags, r.lease, deadlineOf(call))),
-    ),
-    Set: unary<pb.SetRequest, pb.SetResponse>("Set", log, async (r) => {
+    Get: unary<pb.GetRequest, pb.GetResponse>("Get", getPermissions, ctx, async (r, call) => {
+      if (r.lease !== undefined) {
+        const leased = await cache.getLeased(r.namespace, r.key, r.tags, r.lease, deadlineOf(call));
+        return leasedResponse(recordLeasedGet(metrics, r.namespace, leased));
+      }
+      const result = await cache.get(r.namespace, r.key, r.tags);
+      metrics.recordLookups(r.namespace, isHit(result) ? 1 : 0, 1);
+      return getResponse(result);
+    }),
+    Set: unary<pb.SetRequest, pb.SetResponse>("Set", "write", ctx, async (r) => {
       if (r.versionToken.length === 0 && r.leaseToken.length === 0) {
         await cache.set(r.namespace, r.key, r.value, r.tags, r.lifetimeMs);
         return STORED;
       }
       return (await cache.setGuarded(r.namespace, r.key, r.value, r.tags, r.lifetimeMs, r)) ? STORED : REFUSED;
     }),
-    Release: unary<pb.ReleaseRequest, pb.ReleaseResponse>("Release", log, async (r) => ({
+    Release: unary<pb.ReleaseRequest, pb.ReleaseResponse>("Release", "write", ctx, async (r) => ({
       $typeName: "taggedcache.v1.ReleaseResponse",
       released: await cache.release(r.namespace, r.key, r.leaseToken),
     })),
-    Delete: unary<pb.DeleteRequest, pb.DeleteResponse>("Delete", log, async (r) => ({
+    Delete: unary<pb.DeleteRequest, pb.DeleteResponse>("Delete", "write", ctx, async (r) => ({
       $typeName: "taggedcache.v1.DeleteResponse",
       deleted: await cache.delete(r.namespace, r.key),
     })),
-    Invalidate: unary<pb.InvalidateRequest, pb.InvalidateResponse>("Invalidate", log, async (r) => {
+    Invalidate: unary<pb.InvalidateRequest, pb.InvalidateResponse>("Invalidate", "invalidate", ctx, async (r) => {
       await cache.invalidate(r.namespace, r.tags);
+      metrics.recordInvalidation(r.namespace, "tags");
       return { $typeName: "taggedcache.v1.InvalidateResponse" };
     }),
-    InvalidateAll: unary<pb.InvalidateAllRequest, pb.InvalidateAllResponse>("InvalidateAll", log, async (r) => {
+    InvalidateAll: unary<pb.InvalidateAllRequest, pb.InvalidateAllResponse>("InvalidateAll", "admin", ctx, async (r) => {
       await cache.invalidateAll(r.namespace);
+      metrics.recordInvalidation(r.namespace, "all");
       return { $typeName: "taggedcache.v1.InvalidateAllResponse" };
     }),
-    GetMany: getManyHandler(cache, log, options.maxBatchesInFlight),
+    GetMany: getManyHandler(cache, ctx, options),
   };
 }

@@ -1,5 +1,6 @@
 import { fromBinary, toBinary, type DescMessage, type DescService } from "@bufbuild/protobuf";
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
+import { invalidUtf8Field } from "./invalid-utf8.js";
 import { REPLY_ENCODERS } from "./reply-encoding.js";
 
 /**
@@ -21,6 +22,8 @@ function decoder(schema: DescMessage) {
     try {
       return fromBinary(schema, bytes);
     } catch (err) {
+      const field = invalidUtf8Field(schema, bytes);
+      if (field !== undefined) return new Undecodable(`${field}: must be valid UTF-8`);
       return new Undecodable(err instanceof Error ? err.message : String(err));
     }
   };

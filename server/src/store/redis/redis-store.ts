@@ -54,13 +54,20 @@ export class RedisStore implements Store {
       // costs more CPU per call than the writes it saves (make bench, P2).
       enableAutoPipelining: false,
       commandTimeout: options.commandTimeoutMs,
+      // A Redis that stops answering (frozen, or a dead peer without a
+      // reset) drops the connection: the commands waiting on it fail and are
+      // released instead of queueing without bound until it answers again.
+      socketTimeout: options.commandTimeoutMs,
       connectTimeout: options.connectTimeoutMs,
       retryStrategy: (attempt) => Math.min(50 * attempt, 500),
       ...extra,
     });
     defineScripts(this.redis);
     this.redis.on("ready", () => this.setState("ready"));
-    this.redis.on("close", () => this.setState("unavailable"));
+    this.redis.on("close", () => {
+      clearStaleSocketTimeout(this.redis);
+      this.setState("unavailable");
+    });
     // Errors surface through the commands that hit them and through state
     // changes; without a listener ioredis would print every retry.
     this.redis.on("error", () => {});
@@ -180,6 +187,16 @@ export class RedisStore implements Store {
     this.current = state;
     for (const listener of this.listeners) listener(state);
   }
+}
+
+// ioredis 5.9 keeps the socketTimeout timer of a connection that closed and,
+// when it fires, destroys the connection that replaced it: one more outage
+// about a command timeout after every recovery (redis/ioredis#2147, fixed in
+// ioredis 6). Clearing it on close is what that fix does.
+function clearStaleSocketTimeout(redis: Redis): void {
+  const r = redis as unknown as { socketTimeoutTimer?: ReturnType<typeof setTimeout> };
+  clearTimeout(r.socketTimeoutTimer);
+  r.socketTimeoutTimer = undefined;
 }
 
 // A hit is {pttl, entry}; a miss the versions it saw.

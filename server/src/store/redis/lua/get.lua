@@ -25,7 +25,14 @@ to one round trip. On Redis Cluster the versions are read in a second step.
 local FORMAT = 1
 local VERSION_BYTES = 8
 
-local nsVersion = redis.call('GET', KEYS[1])
+-- Foreign data of another type under one of our keys reads as absent (GET
+-- on it would fail the whole script).
+local function read(key)
+  local v = redis.pcall('GET', key)
+  return type(v) == 'string' and v
+end
+
+local nsVersion = read(KEYS[1])
 local function seen(v)
   if v and #v == VERSION_BYTES then return string.char(VERSION_BYTES) .. v end
   return '\0'
@@ -41,7 +48,7 @@ for e = 2, #KEYS do
   local wantFrom = a + 1
   a = a + 1 + want
   local result = 0
-  local raw = redis.call('GET', KEYS[e])
+  local raw = read(KEYS[e])
   if raw and #raw >= 2 + VERSION_BYTES and string.byte(raw, 1) == FORMAT then
     local n = string.byte(raw, 2)
     if string.sub(raw, 3, 2 + VERSION_BYTES) ~= nsVersion then
@@ -58,7 +65,7 @@ for e = 2, #KEYS do
         if want > 0 and name ~= ARGV[wantFrom + j - 1] then verdict = 'other tags'; break end
         local current = versionOf[name]
         if current == nil then
-          current = redis.call('GET', tagPrefix .. name)
+          current = read(tagPrefix .. name)
           versionOf[name] = current
         end
         if current ~= string.sub(raw, nameEnd + 1, nameEnd + VERSION_BYTES) then
@@ -76,7 +83,7 @@ for e = 2, #KEYS do
   end
   if result == 0 then
     local parts = { seen(nsVersion) }
-    for j = 1, want do parts[j + 1] = seen(redis.call('GET', tagPrefix .. ARGV[wantFrom + j - 1])) end
+    for j = 1, want do parts[j + 1] = seen(read(tagPrefix .. ARGV[wantFrom + j - 1])) end
     result = table.concat(parts)
   end
   out[e - 1] = result

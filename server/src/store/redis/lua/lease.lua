@@ -34,8 +34,9 @@ if type(found) == 'table' then return { 1, found[1], found[2] } end
 
 local tagTtl = ARGV[5 + n]
 local function version(key, fresh)
-  local v = redis.call('GET', key)
-  if v and #v == VERSION_BYTES then return v end
+  -- pcall: foreign data of another type is replaced like a missing version.
+  local v = redis.pcall('GET', key)
+  if type(v) == 'string' and #v == VERSION_BYTES then return v end
   redis.call('SET', key, fresh, 'PX', tagTtl)
   return fresh
 end

@@ -25,7 +25,9 @@ on the lease key's channel wakes every waiter at once.
 
 local m = tonumber(ARGV[1])
 local function current(key, seen)
-  local v = redis.call('GET', key)
+  -- pcall: foreign data of another type counts as no version.
+  local v = redis.pcall('GET', key)
+  if type(v) ~= 'string' then v = false end
   if seen == '' then return not v end
   return v == seen
 end

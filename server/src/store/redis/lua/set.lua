@@ -28,8 +28,9 @@ local freshFrom = 4 + n
 
 local function version(i)
   local key = KEYS[i]
-  local v = redis.call('GET', key)
-  if not v or #v ~= VERSION_BYTES then
+  -- pcall: foreign data of another type is replaced like a missing version.
+  local v = redis.pcall('GET', key)
+  if type(v) ~= 'string' or #v ~= VERSION_BYTES then
     v = ARGV[freshFrom + i - 2]
     if entryTtl == 0 then
       redis.call('SET', key, v)

@@ -1,0 +1,88 @@
+import { createHash } from "node:crypto";
+import { status, type Metadata } from "@grpc/grpc-js";
+import { DEFAULT_NAMESPACE } from "../../core/validate.js";
+import type { CallStatus } from "../status.js";
+import type { Permission, TokenEntry } from "./tokens-file.js";
+
+const BEARER = /^bearer\s+(\S+)\s*$/i;
+const UNKNOWN: CallStatus = { code: status.UNAUTHENTICATED, details: "unknown token" };
+
+/** A caller that presented a known token: the token's SHA-256, hex. */
+export interface Caller {
+  readonly digest: string;
+}
+
+function allows(entry: TokenEntry, namespace: string): boolean {
+  for (const pattern of entry.namespaces) {
+    if (pattern.endsWith("*") ? namespace.startsWith(pattern.slice(0, -1)) : namespace === pattern) return true;
+  }
+  return false;
+}
+
+/**
+ * Checks bearer tokens against the tokens file's entries. Off (everything
+ * allowed) when built without entries. A presented token is hashed with
+ * SHA-256 and the digest looked up: the lookup's timing depends only on the
+ * digest of what the caller sent, never on a stored token, and no token is
+ * kept in memory or compared byte by byte. Entries can be replaced at any
+ * time (SIGHUP); open streams see the new entries at their next message.
+ */
+export class Authorizer {
+  /** False when no tokens file is configured: every call is allowed. */
+  readonly enabled: boolean;
+  private byDigest = new Map<string, TokenEntry>();
+
+  constructor(entries: readonly TokenEntry[] | undefined) {
+    this.enabled = entries !== undefined;
+    if (entries !== undefined) this.replace(entries);
+  }
+
+  /** Number of tokens known. */
+  get size(): number {
+    return this.byDigest.size;
+  }
+
+  /** Replaces the known tokens. */
+  replace(entries: readonly TokenEntry[]): void {
+    this.byDigest = new Map(entries.map((e) => [e.sha256, e]));
+  }
+
+  /**
+   * Reads the `authorization: Bearer <token>` metadata of a call: the caller,
+   * or UNAUTHENTICATED when the token is missing, malformed or unknown.
+   * Always a caller while authorization is off.
+   */
+  identify(metadata: Metadata): Caller | CallStatus {
+    if (!this.enabled) return { digest: "" };
+    const values = metadata.get("authorization");
+    const match = values.length === 1 && typeof values[0] === "string" ? BEARER.exec(values[0]) : null;
+    if (match === null) {
+      return { code: status.UNAUTHENTICATED, details: "missing or malformed authorization metadata (expected 'Bearer <token>')" };
+    }
+    const digest = createHash("sha256").update(match[1]!).digest("hex");
+    return this.byDigest.has(digest) ? { digest } : UNKNOWN;
+  }
+
+  /**
+   * The status refusing `permission` on `namespace` to the caller, or
+   * undefined when allowed. The message names the permission and the
+   * namespace the caller asked for, nothing about other namespaces. A token
+   * removed by a reload is unknown from then on.
+   */
+  check(caller: Caller, namespace: string, permission: Permission): CallStatus | undefined {
+    if (!this.enabled) return undefined;
+    const entry = this.byDigest.get(caller.digest);
+    if (entry === undefined) return UNKNOWN;
+    const ns = namespace === "" ? DEFAULT_NAMESPACE : namespace;
+    if (entry.permissions.has(permission) && allows(entry, ns)) return undefined;
+    return {
+      code: status.PERMISSION_DENIED,
+      details: `token "${entry.id}" lacks the "${permission}" permission on namespace "${ns}"`,
+    };
+  }
+}
+
+/** True when identify() refused the caller. */
+export function isRefusal(c: Caller | CallStatus): c is CallStatus {
+  return "code" in c;
+}

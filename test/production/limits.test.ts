@@ -1,0 +1,177 @@
+import { once } from "node:events";
+import { connect as connectHttp2, constants } from "node:http2";
+import { connect } from "node:net";
+import { status } from "@grpc/grpc-js";
+import { expect } from "chai";
+import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers/app.js";
+import { sharedRedis } from "../helpers/redis-server.js";
+import { sample, scrape } from "../helpers/scrape.js";
+
+// Calls `get` in a loop until `stop` resolves; returns how many succeeded and the errors.
+async function keepCalling(c: TaggedCacheClient, stop: Promise<unknown>) {
+  let done = false;
+  void stop.finally(() => (done = true));
+  let ok = 0;
+  const errors: string[] = [];
+  while (!done) {
+    try {
+      if (text(await c.get("k")) === "v") ok++;
+    } catch (err) {
+      errors.push(String(err));
+    }
+  }
+  return { ok, errors };
+}
+
+describe("limits that protect the server", function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let polite: TaggedCacheClient;
+  before(async () => {
+    server = await startTestServer({
+      REDIS_URL: (await sharedRedis()).url,
+      KEY_PREFIX: "limits",
+      METRICS_PORT: "0",
+      MAX_CONCURRENT_STREAMS: "50",
+      MAX_KEYS_IN_FLIGHT: "30",
+    });
+    polite = server.client("p");
+    await polite.set("k", bytes("v"));
+  });
+  after(() => server.stop());
+
+  it("refuses a 100 MB message with RESOURCE_EXHAUSTED while other clients keep being served", async () => {
+    const abuser = server.client("p", { deadlineMs: 30_000 });
+    const huge = abuser.set("big", new Uint8Array(100 * 1024 * 1024)).then(
+      () => undefined,
+      (e: { code: number; details: string }) => e,
+    );
+    const served = await keepCalling(polite, huge);
+    const err = await huge;
+    expect(err?.code).to.equal(status.RESOURCE_EXHAUSTED);
+    expect(err?.details).to.match(/^Received message larger than max \(\d+ vs 1114112\)$/);
+    expect(served.errors).to.deep.equal([]);
+    expect(served.ok).to.be.greaterThan(0);
+    expect(text(await polite.get("k"))).to.equal("v");
+  });
+
+  it("caps the streams one connection may have open; other connections keep being served", async () => {
+    // Its own connection: clients of one process otherwise share one.
+    const abuser = server.client("p", { channelOptions: { "grpc.use_local_subchannel_pool": 1 } });
+    const never = (async function* () {
+      await new Promise(() => {});
+    })();
+    const outcomes = Array.from({ length: 2000 }, () =>
+      abuser
+        .getManyStream(never, { deadlineMs: 8000 })
+        .next()
+        .then(
+          () => "answered",
+          (e: { code: number }) => status[e.code],
+        ),
+    );
+    const streams = () =>
+      scrape(server.app.metricsPort!).then((m) =>
+        sample(m, "taggedcache_calls_in_flight", { method: "GetMany" }),
+      );
+    // Opening 2000 streams takes the client a while; the server never sees more than 50.
+    const seen: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      seen.push(await streams());
+      await sleep(100);
+    }
+    expect(Math.max(...seen)).to.equal(50);
+    const served = await keepCalling(polite, Promise.all(outcomes));
+    // Each fails at its deadline; when the client then cancels them all at
+    // once, Node's HTTP/2 rapid-reset protection may close its connection
+    // (GOAWAY INTERNAL_ERROR), which fails the open ones as INTERNAL.
+    const failed = new Set(await Promise.all(outcomes));
+    expect(failed.has("DEADLINE_EXCEEDED")).to.equal(true);
+    expect([...failed].filter((o) => o !== "DEADLINE_EXCEEDED" && o !== "INTERNAL")).to.deep.equal([]);
+    expect(served.errors).to.deep.equal([]);
+    expect(served.ok).to.be.greaterThan(0);
+    expect(await streams()).to.equal(0);
+  });
+
+  it("stops reading a GetMany stream while MAX_KEYS_IN_FLIGHT keys wait for the store", async () => {
+    const admin = (await sharedRedis()).connect();
+    const batches = Array.from({ length: 20 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i + j === 0 ? "k" : `m${j}`)));
+    try {
+      await admin.call("CLIENT", "PAUSE", "700", "ALL");
+      const replies = (async () => {
+        const out = [];
+        for await (const r of polite.getManyStream(batches)) out.push(r);
+        return out;
+      })();
+      await sleep(300);
+      const waiting = sample(await scrape(server.app.metricsPort!), "taggedcache_getmany_keys_in_flight");
+      expect(waiting).to.equal(30);
+      const answered = await replies;
+      expect(answered).to.have.length(20);
+      expect(text(answered[0]![0]?.value)).to.equal("v");
+      expect(sample(await scrape(server.app.metricsPort!), "taggedcache_getmany_keys_in_flight")).to.equal(0);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it("pings quiet connections and closes those that do not answer", async () => {
+    const quiet = await startTestServer({ KEEPALIVE_TIME_MS: "1000", KEEPALIVE_TIMEOUT_MS: "500" });
+    try {
+      // A peer that speaks just enough HTTP/2 to connect, then never answers.
+      const sock = connect(quiet.app.port, "127.0.0.1");
+      await once(sock, "connect");
+      const frameTypes: number[] = [];
+      let buf = Buffer.alloc(0);
+      sock.on("data", (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        while (buf.length >= 9 && buf.length >= 9 + buf.readUIntBE(0, 3)) {
+          frameTypes.push(buf[3]!);
+          buf = buf.subarray(9 + buf.readUIntBE(0, 3));
+        }
+      });
+      const emptySettings = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+      sock.write(Buffer.concat([Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), emptySettings]));
+      await once(sock, "close");
+      const PING = 6;
+      const GOAWAY = 7;
+      expect(frameTypes).to.include.members([PING, GOAWAY]);
+    } finally {
+      await quiet.stop();
+    }
+  });
+
+  it("closes a connection that pings too often with GOAWAY too_many_pings; others are served", async () => {
+    const session = connectHttp2(`http://${server.address}`);
+    await once(session, "connect");
+    const goaway = once(session, "goaway");
+    const closedWith = new Promise<string>((resolve) => session.on("error", (e: Error) => resolve(e.message)));
+    const ping = () => new Promise<void>((resolve) => session.ping(() => resolve()));
+    // The first ping and two strikes are tolerated.
+    for (let i = 0; i < 3; i++) await ping();
+    expect(session.destroyed || session.closed).to.equal(false);
+    void ping();
+    const [code, , reason] = (await goaway) as [number, number, Buffer];
+    expect(code).to.equal(11); // ENHANCE_YOUR_CALM
+    expect(String(reason)).to.equal("too_many_pings");
+    expect(await closedWith).to.equal("Session closed with error code 11");
+    expect(text(await polite.get("k"))).to.equal("v");
+  });
+
+  it("closes a connection that opens and resets streams in bulk (rapid reset); others are served", async () => {
+    const session = connectHttp2(`http://${server.address}`);
+    await once(session, "connect");
+    const goaway = once(session, "goaway");
+    session.on("error", () => {});
+    for (let i = 0; i < 3000 && !session.destroyed; i++) {
+      const stream = session.request({ ":method": "POST", ":path": "/taggedcache.v1.TaggedCache/Get", "content-type": "application/grpc" });
+      stream.on("error", () => {});
+      stream.close(constants.NGHTTP2_CANCEL);
+    }
+    const [code] = (await goaway) as [number];
+    expect(code).to.equal(constants.NGHTTP2_INTERNAL_ERROR);
+    session.destroy();
+    expect(text(await polite.get("k"))).to.equal("v");
+  });
+});

@@ -1,0 +1,130 @@
+import { writeFileSync } from "node:fs";
+import { status } from "@grpc/grpc-js";
+import { expect } from "chai";
+import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { bytes, sleep, text } from "../helpers/app.js";
+import { healthClient } from "../helpers/health.js";
+import { sharedRedis } from "../helpers/redis-server.js";
+import { ServerProcess } from "../helpers/server-process.js";
+import { tokensJson, writeTokensFile, type TestToken } from "../helpers/tokens.js";
+
+const OLD: TestToken = { token: "old-secret-a1", id: "old", namespaces: ["p"], permissions: ["read", "write"] };
+const NEW: TestToken = { token: "new-secret-b2", id: "new", namespaces: ["p"], permissions: ["read"] };
+
+describe("the server process", function () {
+  this.timeout(60_000);
+  const clients: TaggedCacheClient[] = [];
+  const client = (address: string, token?: string) => {
+    const c = new TaggedCacheClient(address, { namespace: "p", token });
+    clients.push(c);
+    return c;
+  };
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
+
+  it("re-reads the tokens file on SIGHUP without dropping connections, keeping the old tokens if it is broken", async () => {
+    const file = writeTokensFile([OLD]);
+    const server = await ServerProcess.start({ TOKENS_FILE: file, REDIS_URL: (await sharedRedis()).url, KEY_PREFIX: "proc" });
+    try {
+      const old = client(server.address, OLD.token);
+      await old.set("k", bytes("v"));
+      // A stream opened before the reload, fed one batch at a time.
+      let next!: (keys: string[]) => void;
+      const batches = (async function* () {
+        for (;;) yield await new Promise<string[]>((r) => (next = r));
+      })();
+      const stream = old.getManyStream(batches);
+      const firstReply = stream.next();
+      await sleep(10);
+      next(["k"]);
+      expect(text((await firstReply).value![0]?.value)).to.equal("v");
+
+      writeFileSync(file, tokensJson([OLD, NEW]));
+      server.proc.kill("SIGHUP");
+      expect((await server.waitForLog(/^tokens reloaded$/)).tokens).to.equal(2);
+      const quiet = server.logs().length;
+      for (let i = 0; i < 20; i++) expect(text(await client(server.address, NEW.token).get("k"))).to.equal("v");
+      expect(server.logs().length).to.equal(quiet); // no line per successful call
+      const secondReply = stream.next();
+      next(["k"]);
+      expect(text((await secondReply).value![0]?.value)).to.equal("v");
+
+      writeFileSync(file, '{"tokens": [{"id": "broken"}]}');
+      server.proc.kill("SIGHUP");
+      const refused = await server.waitForLog(/tokens file not reloaded/);
+      expect(refused.reason).to.match(/tokens\[0\]\.sha256/);
+      expect(text(await old.get("k"))).to.equal("v");
+      expect(server.proc.exitCode).to.equal(null);
+      expect(server.logs().map((l) => l.msg)).to.include.members(["configuration", "authentication on"]);
+      expect(server.lines.join("\n")).not.to.include(OLD.token);
+      expect(server.lines.join("\n")).not.to.include(NEW.token);
+      await stream.return(undefined);
+    } finally {
+      server.proc.kill("SIGTERM");
+      await server.exited;
+    }
+  });
+
+  it("drains on SIGTERM: NOT_SERVING first, in-flight calls finish, then exit 0", async () => {
+    const redis = await sharedRedis();
+    const server = await ServerProcess.start({ REDIS_URL: redis.url, KEY_PREFIX: "proc", SHUTDOWN_GRACE_MS: "5000", REDIS_COMMAND_TIMEOUT_MS: "3000" });
+    const admin = redis.connect();
+    const c = client(server.address);
+    await c.set("k", bytes("v"));
+    const health = healthClient(server.address);
+    const seen: string[] = [];
+    const watch = (health.client as unknown as { watch: Function }).watch({ service: "taggedcache.v1.TaggedCache" });
+    watch.on("data", (r: { status: string }) => seen.push(r.status));
+    watch.on("error", () => seen.push("(watch ended)"));
+    try {
+      // Hold every Redis command for a while, so calls are in flight when SIGTERM lands.
+      await admin.call("CLIENT", "PAUSE", "1000", "ALL");
+      const load = Array.from({ length: 40 }, (_, i) =>
+        i % 2 ? c.get("k").then(text) : c.getMany(["k", "x"]).then((m) => text(m.get("k")?.value)),
+      );
+      await sleep(200);
+      const t0 = Date.now();
+      server.proc.kill("SIGTERM");
+      const results = await Promise.allSettled(load);
+      const code = await server.exited;
+      const drainMs = Date.now() - t0;
+      console.log(`      drain with 40 calls in flight took ${drainMs} ms (grace 5000 ms)`);
+
+      expect(results.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))).to.deep.equal(Array(40).fill("v"));
+      expect(code).to.equal(0);
+      expect(drainMs).to.be.below(5000);
+      expect(seen).to.deep.equal(["SERVING", "NOT_SERVING", "(watch ended)"]);
+      const late = await c.get("k").catch((e: { code: number }) => e.code);
+      expect(late).to.equal(status.UNAVAILABLE);
+      expect(server.logs().map((l) => l.msg)).to.include.members(["draining", "stopped"]);
+    } finally {
+      await admin.call("CLIENT", "UNPAUSE").catch(() => undefined);
+      admin.disconnect();
+      health.close();
+    }
+  });
+
+  it("cancels calls still running when the grace runs out, and still exits 0", async () => {
+    const redis = await sharedRedis();
+    const server = await ServerProcess.start({ REDIS_URL: redis.url, KEY_PREFIX: "proc", SHUTDOWN_GRACE_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "5000" });
+    const admin = redis.connect();
+    const c = client(server.address);
+    await c.set("k", bytes("v"));
+    try {
+      await admin.call("CLIENT", "PAUSE", "4000", "ALL");
+      const slow = c.get("k").then(() => "answered", (e: { code: number }) => status[e.code]);
+      await sleep(200);
+      const t0 = Date.now();
+      server.proc.kill("SIGTERM");
+      expect(await slow).to.equal("CANCELLED");
+      expect(await server.exited).to.equal(0);
+      const drainMs = Date.now() - t0;
+      console.log(`      drain past a grace of 300 ms took ${drainMs} ms`);
+      expect(drainMs).to.be.below(3500); // it did not wait for Redis to answer again
+    } finally {
+      await admin.call("CLIENT", "UNPAUSE").catch(() => undefined);
+      admin.disconnect();
+    }
+  });
+});
