@@ -15,7 +15,8 @@ import { startServerProcess } from "./lib/server-process.js";
 import { machineLine, markdownTable } from "./lib/table.js";
 
 // `make bench`: starts a Redis and the server on free ports, runs each case,
-// prints the table and writes bench/results/latest.{json,svg,md}.
+// prints the table and writes bench/results/latest.{json,svg,md} (quick.* under
+// BENCH_QUICK=1).
 // BENCH_CASES=P1,P2 runs only those (P4's fill always runs: P1 and P2 read it).
 const ONLY = process.env.BENCH_CASES?.split(",");
 const ALL_CASES: [string, (ctx: BenchContext) => Promise<Row[]>][] = [
@@ -47,13 +48,15 @@ async function main(): Promise<void> {
     const about = machineLine(machine, QUICK);
     console.log(`\n${table}\n\n${about}; ${RUNS} runs per figure; ${durationS} s in all\n`);
 
+    // A quick run never replaces the results of a full one.
+    const name = QUICK ? "quick" : "latest";
     const dir = new URL("./results/", import.meta.url);
     mkdirSync(dir, { recursive: true });
     const json = { date: new Date().toISOString(), quick: QUICK, runs: RUNS, durationS, machine, rows };
-    writeFileSync(new URL("latest.json", dir), JSON.stringify(json, null, 2) + "\n");
-    writeFileSync(new URL("latest.md", dir), `${table}\n\n${about}; ${RUNS} runs per figure.\n`);
-    writeFileSync(new URL("latest.svg", dir), throughputSvg(rows, "TaggedCache throughput vs same-run baselines", about));
-    progress("wrote bench/results/latest.json, latest.md and latest.svg");
+    writeFileSync(new URL(`${name}.json`, dir), JSON.stringify(json, null, 2) + "\n");
+    writeFileSync(new URL(`${name}.md`, dir), `${table}\n\n${about}; ${RUNS} runs per figure.\n`);
+    writeFileSync(new URL(`${name}.svg`, dir), throughputSvg(rows, "TaggedCache throughput vs same-run baselines", about));
+    progress(`wrote bench/results/${name}.json, ${name}.md and ${name}.svg`);
   } finally {
     await server.stop();
     await store.close();
