@@ -29,8 +29,9 @@ generate: $(GEN_STAMP) ## Generate code and the descriptor image from proto/
 
 build: generate ## Compile the server to dist/
 	tsc -p tsconfig.build.json
-	mkdir -p dist/server/src/store/redis/lua dist/server/src/gen
+	mkdir -p dist/server/src/store/redis/lua/lib dist/server/src/gen
 	cp server/src/store/redis/lua/*.lua dist/server/src/store/redis/lua/
+	cp server/src/store/redis/lua/lib/*.lua dist/server/src/store/redis/lua/lib/
 	cp server/src/gen/taggedcache.binpb dist/server/src/gen/
 
 lint: generate ## buf lint, buf breaking against main, type-check

@@ -2,9 +2,9 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { TaggedCache } from "./core/tagged-cache.js";
 import type { Store } from "./core/store.js";
+import { openStore, redactUrl, storeLocation } from "./store/open-store.js";
 import { Metrics } from "./observability/metrics.js";
 import { startMetricsServer, type MetricsServer } from "./observability/metrics-server.js";
-import { openStore } from "./store/open-store.js";
 import { openAuthorizer, reloadTokens } from "./transport/auth/token-source.js";
 import { InFlight } from "./transport/in-flight.js";
 import { startServer, type RunningServer } from "./transport/server.js";
@@ -32,6 +32,7 @@ const ENVELOPE_BYTES = 64 * 1024;
 
 /** Opens the store and starts serving; used by main and by the tests. */
 export async function startApp(config: Config, log: Logger, store: Store = openStore(config)): Promise<App> {
+  const where = storeLocation(config);
   log.info({ config: { ...config, redisUrl: config.redisUrl && redactUrl(config.redisUrl) } }, "configuration");
   let auth, tls;
   try {
@@ -44,7 +45,6 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
   log.info({ tls: tls.mode }, `transport security: ${tls.mode}`);
   const metrics = new Metrics();
   const inFlight = new InFlight();
-  const where = store.kind === "redis" ? redactUrl(config.redisUrl!) : "in this process";
   log.info({ store: store.kind, where }, `using the ${store.kind} store`);
   store.onStateChange((state) => {
     metrics.recordStoreState(state === "ready");
@@ -94,14 +94,4 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
       await Promise.race([store.close(), new Promise((r) => setTimeout(r, STORE_CLOSE_MS).unref())]);
     },
   };
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
 }

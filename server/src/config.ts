@@ -41,12 +41,22 @@ export interface Config {
   readonly keepaliveTimeoutMs: number;
   readonly minPingIntervalMs: number;
   readonly maxPingStrikes: number;
+  readonly redisClusterNodes: readonly HostPort[] | undefined;
+  readonly redisSentinels: readonly HostPort[] | undefined;
+  readonly redisSentinelName: string;
+  readonly redisWaitReplicas: number;
+}
+
+/** One Redis node or Sentinel address. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
 }
 
 interface Option {
   readonly key: keyof Config;
   readonly env: string;
-  readonly kind: "string" | "int" | "optional";
+  readonly kind: "string" | "int" | "optional" | "addresses";
   readonly fallback: string | number | undefined;
   readonly doc: string;
   readonly min?: number;
@@ -94,6 +104,10 @@ export const OPTIONS: readonly Option[] = [
   { key: "keepaliveTimeoutMs", env: "KEEPALIVE_TIMEOUT_MS", kind: "int", fallback: 20_000, min: 100, doc: "a connection that does not answer a ping within this is closed" },
   { key: "minPingIntervalMs", env: "MIN_PING_INTERVAL_MS", kind: "int", fallback: 10_000, min: 0, doc: "a client ping sooner than this after its previous one is a strike" },
   { key: "maxPingStrikes", env: "MAX_PING_STRIKES", kind: "int", fallback: 2, min: 0, doc: "strikes in a row tolerated before the connection is closed (GOAWAY too_many_pings)" },
+  { key: "redisClusterNodes", env: "REDIS_CLUSTER_NODES", kind: "addresses", fallback: undefined, doc: "Redis Cluster seed nodes, host:port,host:port; instead of REDIS_URL" },
+  { key: "redisSentinels", env: "REDIS_SENTINELS", kind: "addresses", fallback: undefined, doc: "Sentinels of a Redis primary, host:port,host:port; instead of REDIS_URL" },
+  { key: "redisSentinelName", env: "REDIS_SENTINEL_NAME", kind: "string", fallback: "mymaster", doc: "name of the primary the Sentinels watch" },
+  { key: "redisWaitReplicas", env: "REDIS_WAIT_REPLICAS", kind: "int", fallback: 1, min: 0, doc: "with Cluster or Sentinel: replicas that must hold a new tag version before Invalidate returns (0: do not wait)" },
 ];
 
 /** A flag or variable has a value that cannot be used. */
@@ -103,7 +117,18 @@ function flagName(o: Option): string {
   return "--" + o.env.toLowerCase().replaceAll("_", "-");
 }
 
-function parse(o: Option, raw: string): string | number {
+function parseAddresses(o: Option, raw: string): HostPort[] {
+  return raw.split(",").map((part) => {
+    const m = /^\s*(\S+):(\d{1,5})\s*$/.exec(part);
+    if (m === null || Number(m[2]) > 65535) {
+      throw new ConfigError(`${o.env}: expected host:port[,host:port...], got "${raw}"`);
+    }
+    return { host: m[1]!, port: Number(m[2]) };
+  });
+}
+
+function parse(o: Option, raw: string): string | number | HostPort[] {
+  if (o.kind === "addresses") return parseAddresses(o, raw);
   if (o.kind !== "int") return raw;
   if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${o.env}: expected a whole number, got "${raw}"`);
   const n = Number(raw);
@@ -129,6 +154,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   for (const o of OPTIONS) {
     const raw = flags.get(flagName(o)) ?? env[o.env];
     config[o.key] = raw === undefined || raw === "" ? o.fallback : parse(o, raw);
+  }
+  const where = ["redisUrl", "redisClusterNodes", "redisSentinels"].filter((k) => config[k] !== undefined);
+  if (where.length > 1) throw new ConfigError("set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS");
+  // A brace in the prefix would become the hash tag of every key on a cluster.
+  if (config.redisClusterNodes !== undefined && /[{}]/.test(String(config.keyPrefix))) {
+    throw new ConfigError("KEY_PREFIX: must not contain { or } with REDIS_CLUSTER_NODES");
   }
   return config as unknown as Config;
 }

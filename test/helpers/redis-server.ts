@@ -14,9 +14,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** A program of the redis-server family and how it says it is up. */
+interface Program {
+  readonly command: string;
+  /** Arguments before ours (redis-sentinel wants its config file first). */
+  readonly leadingArgs: readonly string[];
+  readonly readyText: string;
+}
+
+const REDIS_SERVER: Program = { command: "redis-server", leadingArgs: [], readyText: "Ready to accept connections" };
+
 /**
- * A redis-server this test run owns: started on a free port with no
- * persistence, stopped (or killed and restarted) on demand.
+ * A redis-server (or redis-sentinel) this test run owns: started on a free
+ * port with no persistence, stopped (or killed and restarted) on demand.
  */
 export class RedisServer {
   private proc: ChildProcess | undefined;
@@ -24,11 +34,20 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     private readonly extraArgs: readonly string[],
+    private readonly program: Program,
   ) {}
 
   /** Starts a server on a free port; extra arguments go to redis-server. */
   static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), extraArgs);
+    const server = new RedisServer(await freePort(), extraArgs, REDIS_SERVER);
+    await server.launch();
+    return server;
+  }
+
+  /** Starts a redis-sentinel on a free port with a config file it may rewrite. */
+  static async startSentinel(configFile: string): Promise<RedisServer> {
+    const program = { command: "redis-sentinel", leadingArgs: [configFile], readyText: "+monitor master" };
+    const server = new RedisServer(await freePort(), [], program);
     await server.launch();
     return server;
   }
@@ -44,16 +63,20 @@ export class RedisServer {
 
   /** Starts the process again on the same port (after kill or stop). */
   async launch(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...this.extraArgs];
-    const proc = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const args = [
+      ...this.program.leadingArgs,
+      ...["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      ...this.extraArgs,
+    ];
+    const proc = spawn(this.program.command, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
     let output = "";
     proc.stdout!.on("data", (d) => (output += d));
     proc.stderr!.on("data", (d) => (output += d));
     const deadline = Date.now() + 10_000;
-    while (!output.includes("Ready to accept connections")) {
-      if (proc.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
-      if (Date.now() > deadline) throw new Error(`redis-server did not start: ${output}`);
+    while (!output.includes(this.program.readyText)) {
+      if (proc.exitCode !== null) throw new Error(`${this.program.command} exited: ${output}`);
+      if (Date.now() > deadline) throw new Error(`${this.program.command} did not start: ${output}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -107,4 +130,27 @@ export function sharedRedis(): Promise<RedisServer> {
 export async function stopSharedRedis(): Promise<void> {
   if (shared !== undefined) await (await shared).stop();
   shared = undefined;
+}
+
+/** Runs one command on a node; undefined when it is down or refuses. */
+export async function ask<T>(server: RedisServer, command: (r: Redis) => Promise<T>): Promise<T | undefined> {
+  const r = new Redis(server.port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    return await command(r);
+  } catch {
+    return undefined;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Polls `check` every 100 ms until it holds; throws after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

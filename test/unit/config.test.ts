@@ -25,6 +25,16 @@ describe("config", () => {
     expect(() => loadConfig([], { MAX_TAGS: "256" })).to.throw(ConfigError, "MAX_TAGS: must be between 0 and 255, got 256");
   });
 
+  it("reads Cluster nodes and Sentinels as host:port lists, and only one place for Redis", () => {
+    const c = loadConfig(["--redis-cluster-nodes", "a:7000, b:7001"], {});
+    expect(c.redisClusterNodes).to.deep.equal([{ host: "a", port: 7000 }, { host: "b", port: 7001 }]);
+    expect(loadConfig([], { REDIS_SENTINELS: "s:26379" }).redisSentinels).to.deep.equal([{ host: "s", port: 26379 }]);
+    expect(() => loadConfig([], { REDIS_SENTINELS: "s" })).to.throw(ConfigError, 'REDIS_SENTINELS: expected host:port');
+    expect(() => loadConfig([], { REDIS_CLUSTER_NODES: "a:99999" })).to.throw(ConfigError, "REDIS_CLUSTER_NODES");
+    expect(() => loadConfig([], { REDIS_URL: "redis://h:1", REDIS_SENTINELS: "s:1" })).to.throw(ConfigError, "only one of");
+    expect(() => loadConfig([], { REDIS_CLUSTER_NODES: "a:1", KEY_PREFIX: "t{c}" })).to.throw(ConfigError, "KEY_PREFIX");
+  });
+
   it("is documented row by row in the README", () => {
     const readme = readFileSync("README.md", "utf8");
     for (const o of OPTIONS) expect(readme, o.env).to.include(`| \`${o.env}\` |`);

@@ -1,8 +1,10 @@
 import { ReplyError } from "ioredis";
 import { CacheError, StoreFullError, StoreUnavailableError } from "../../core/errors.js";
 
-// Replies that mean "Redis cannot serve this now, try again later".
-const TRANSIENT_REPLIES = /^(LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS)\b/;
+// Replies that mean "Redis cannot serve this now, try again later". MOVED
+// and ASK reach us only when a cluster's slots moved under a pipeline;
+// UNBLOCKED when a primary waiting for its replica (WAIT) turned replica.
+const TRANSIENT_REPLIES = /^(LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MOVED|ASK|UNBLOCKED)\b/;
 
 /**
  * Turns what ioredis throws into a CacheError. Connection-level failures

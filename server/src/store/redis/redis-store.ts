@@ -1,19 +1,21 @@
 import { Redis, type RedisOptions } from "ioredis";
-import type { Lookup, LookupResult, Store, StoreState } from "../../core/store.js";
+import type { Lookup, LookupResult } from "../../core/store.js";
 import { decodeEntry } from "./entry-codec.js";
-import { KeyScheme } from "./keys.js";
 import { LeaseNotices } from "./lease-notices.js";
-import { RandomVersions } from "./random-versions.js";
 import { RedisLeases } from "./redis-leases.js";
 import { fromRedisError } from "./redis-errors.js";
-import { defineScripts } from "./scripts.js";
+import type { Durability } from "./replace-versions.js";
 import { setArgs } from "./set-args.js";
+import { RedisStoreBase } from "./store-base.js";
 import { versionsSeen } from "./versions-reply.js";
 
 /** How the Redis store connects and how long tag versions live. */
 export interface RedisStoreOptions {
-  /** redis:// or rediss:// URL. */
-  readonly url: string;
+  /**
+   * redis:// or rediss:// URL; unset when `extra` names Sentinels, which
+   * then say where the primary is.
+   */
+  readonly url: string | undefined;
   /** Prefix of every key the store writes. */
   readonly keyPrefix: string;
   /** Least lifetime of a tag version, in ms (raised to that of its entries). */
@@ -22,6 +24,20 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs: number;
   /** A connection attempt is abandoned after this many ms. */
   readonly connectTimeoutMs: number;
+  /** Replication an Invalidate waits for; none when omitted. */
+  readonly durability?: Durability;
+}
+
+/** The ioredis settings every store connection shares: fail fast, never resend. */
+export function failFastOptions(options: RedisStoreOptions): RedisOptions {
+  return {
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs,
+    connectTimeout: options.connectTimeoutMs,
+    retryStrategy: (attempt) => Math.min(50 * attempt, 500),
+  };
 }
 
 /**
@@ -30,69 +46,32 @@ export interface RedisStoreOptions {
  * queue, no silent resend) so callers get "unavailable" promptly, and the
  * connection keeps retrying in the background.
  */
-export class RedisStore implements Store {
+export class RedisStore extends RedisStoreBase<Redis> {
   readonly kind = "redis";
-  private readonly redis: Redis;
-  private readonly keys: KeyScheme;
-  private readonly versions = new RandomVersions();
-  private readonly tagLifetimeMs: number;
-  private readonly listeners: ((state: StoreState) => void)[] = [];
-  private current: StoreState = "unavailable";
   private readonly notices: LeaseNotices;
   /** Leases and guarded Sets, sharing this connection. */
   readonly leases: RedisLeases;
 
   constructor(options: RedisStoreOptions, extra: RedisOptions = {}) {
-    this.keys = new KeyScheme(options.keyPrefix);
-    this.tagLifetimeMs = options.tagLifetimeMs;
-    this.redis = new Redis(options.url, {
-      enableOfflineQueue: false,
-      autoResendUnfulfilledCommands: false,
-      maxRetriesPerRequest: 0,
+    const redisOptions: RedisOptions = {
+      ...failFastOptions(options),
       // Commands are pipelined on the connection either way; ioredis's
       // auto-pipelining only coalesces writes, and its per-flush Pipeline
       // costs more CPU per call than the writes it saves (make bench, P2).
       enableAutoPipelining: false,
-      commandTimeout: options.commandTimeoutMs,
       // A Redis that stops answering (frozen, or a dead peer without a
       // reset) drops the connection: the commands waiting on it fail and are
       // released instead of queueing without bound until it answers again.
       socketTimeout: options.commandTimeoutMs,
-      connectTimeout: options.connectTimeoutMs,
-      retryStrategy: (attempt) => Math.min(50 * attempt, 500),
       ...extra,
+    };
+    super(options.url === undefined ? new Redis(redisOptions) : new Redis(options.url, redisOptions), {
+      ...options,
+      durability: options.durability ?? { waitReplicas: 0, waitMs: 0 },
     });
-    defineScripts(this.redis);
-    this.redis.on("ready", () => this.setState("ready"));
-    this.redis.on("close", () => {
-      clearStaleSocketTimeout(this.redis);
-      this.setState("unavailable");
-    });
-    // Errors surface through the commands that hit them and through state
-    // changes; without a listener ioredis would print every retry.
-    this.redis.on("error", () => {});
+    this.redis.on("close", () => clearStaleSocketTimeout(this.redis));
     this.notices = new LeaseNotices(() => this.redis.duplicate({ enableOfflineQueue: true }));
-    this.leases = new RedisLeases(this.redis, this.keys, this.versions, this.tagLifetimeMs, this.notices);
-  }
-
-  get state(): StoreState {
-    return this.current;
-  }
-
-  onStateChange(listener: (state: StoreState) => void): void {
-    this.listeners.push(listener);
-  }
-
-  /** Resolves once connected, or after `timeoutMs` with false. */
-  waitUntilReady(timeoutMs: number): Promise<boolean> {
-    if (this.current === "ready") return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.redis.once("ready", () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices);
   }
 
   async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
@@ -138,7 +117,7 @@ export class RedisStore implements Store {
     tags: readonly string[],
     lifetimeMs: number,
   ): Promise<void> {
-    const a = setArgs(this.keys.forNamespace(namespace), key, value, tags, lifetimeMs, this.tagLifetimeMs, this.versions);
+    const a = setArgs(this.keys.forNamespace(namespace), key, value, tags, lifetimeMs, this.base.tagLifetimeMs, this.versions);
     try {
       await this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv);
     } catch (err) {
@@ -146,46 +125,9 @@ export class RedisStore implements Store {
     }
   }
 
-  async delete(namespace: string, key: string): Promise<boolean> {
-    try {
-      return (await this.redis.del(this.keys.forNamespace(namespace).entryPrefix + key)) === 1;
-    } catch (err) {
-      throw fromRedisError(err);
-    }
-  }
-
-  invalidate(namespace: string, tags: readonly string[]): Promise<void> {
-    const ns = this.keys.forNamespace(namespace);
-    return this.replaceVersions(tags.map((t) => ns.tagPrefix + t));
-  }
-
-  invalidateAll(namespace: string): Promise<void> {
-    return this.replaceVersions([this.keys.forNamespace(namespace).allKey]);
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.notices.close();
-    try {
-      await this.redis.quit();
-    } catch {
-      this.redis.disconnect();
-    }
-  }
-
-  private async replaceVersions(keys: string[]): Promise<void> {
-    const args: (string | number | Buffer)[] = [...keys, this.tagLifetimeMs];
-    for (let i = 0; i < keys.length; i++) args.push(this.versions.take());
-    try {
-      await this.redis.tcInvalidate(keys.length, ...args);
-    } catch (err) {
-      throw fromRedisError(err);
-    }
-  }
-
-  private setState(state: StoreState): void {
-    if (state === this.current) return;
-    this.current = state;
-    for (const listener of this.listeners) listener(state);
+    await super.close();
   }
 }
 

@@ -1,18 +1,29 @@
 import { readFileSync } from "node:fs";
-import type { Redis, Result } from "ioredis";
+import type { Cluster, Redis, Result } from "ioredis";
 
 /**
  * The Lua scripts, one file per command under ./lua, registered with
  * defineCommand: ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT,
  * so a restarted Redis needs nothing from us. Every script takes its key
- * count as the first argument.
+ * count as the first argument. The tcReadEntries, tcEnsureVersions and
+ * tcDeleteStale scripts serve Redis Cluster, where an entry and its versions
+ * sit in different slots.
  */
 const SCRIPTS = {
   tcGet: "get.lua",
   tcSet: "set.lua",
   tcInvalidate: "invalidate.lua",
   tcRelease: "release.lua",
+  tcReadEntries: "read-entries.lua",
+  tcEnsureVersions: "ensure-versions.lua",
+  tcDeleteStale: "delete-stale.lua",
 } as const;
+
+/** Helpers under lua/lib, prepended to the scripts that call them. */
+const LIBS: Record<string, string> = {
+  "set.lua": "lib/current-version.lua",
+  "ensure-versions.lua": "lib/current-version.lua",
+};
 
 /**
  * Scripts that build on another: the inner script's body is compiled in as a
@@ -36,6 +47,9 @@ declare module "ioredis" {
     tcRelease(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcLeaseBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
     tcSetGuarded(numKeys: number, ...args: Arg[]): Result<number, Context>;
+    tcReadEntriesBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
+    tcEnsureVersionsBuffer(numKeys: number, ...args: Arg[]): Result<Buffer[], Context>;
+    tcDeleteStale(numKeys: number, ...args: Arg[]): Result<number, Context>;
   }
 }
 
@@ -44,15 +58,21 @@ export function scriptSource(file: string): string {
   return readFileSync(new URL(`./lua/${file}`, import.meta.url), "utf8");
 }
 
-/** The source of a composed script: the inner body as a function, then the outer. */
-export function composedSource(c: { inner: string; as: string; outer: string }): string {
-  return `local function ${c.as}(KEYS, ARGV)\n${scriptSource(c.inner)}\nend\n${scriptSource(c.outer)}`;
+/** The helpers a script calls, to stand before it (or before its wrapper). */
+function libsOf(file: string): string {
+  const lib = LIBS[file];
+  return lib === undefined ? "" : `${scriptSource(lib)}\n`;
 }
 
-/** Registers every script as a command on the connection. */
-export function defineScripts(redis: Redis): void {
+/** The source of a composed script: the inner body as a function, then the outer. */
+export function composedSource(c: { inner: string; as: string; outer: string }): string {
+  return `${libsOf(c.inner)}local function ${c.as}(KEYS, ARGV)\n${scriptSource(c.inner)}\nend\n${scriptSource(c.outer)}`;
+}
+
+/** Registers every script as a command on the connection or cluster. */
+export function defineScripts(redis: Redis | Cluster): void {
   for (const [name, file] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { lua: scriptSource(file) });
+    redis.defineCommand(name, { lua: libsOf(file) + scriptSource(file) });
   }
   for (const [name, c] of Object.entries(COMPOSED)) {
     redis.defineCommand(name, { lua: composedSource(c) });

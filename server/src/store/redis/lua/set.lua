@@ -16,10 +16,9 @@ Reply: 1.
 A missing version is created here, atomically with the read, so creation can
 never overwrite an invalidation. A version must outlive every entry that
 depends on it: its lifetime is raised to the entry's, and an entry that never
-expires makes its versions persistent.
+expires makes its versions persistent (lib/current-version.lua, prepended).
 --]]
 
-local VERSION_BYTES = 8
 local entryTtl = tonumber(ARGV[1])
 local tagTtl = tonumber(ARGV[2])
 if entryTtl > tagTtl then tagTtl = entryTtl end
@@ -27,23 +26,7 @@ local n = #KEYS - 2
 local freshFrom = 4 + n
 
 local function version(i)
-  local key = KEYS[i]
-  -- pcall: foreign data of another type is replaced like a missing version.
-  local v = redis.pcall('GET', key)
-  if type(v) ~= 'string' or #v ~= VERSION_BYTES then
-    v = ARGV[freshFrom + i - 2]
-    if entryTtl == 0 then
-      redis.call('SET', key, v)
-    else
-      redis.call('SET', key, v, 'PX', tagTtl)
-    end
-  elseif entryTtl == 0 then
-    redis.call('PERSIST', key)
-  else
-    local left = redis.call('PTTL', key)
-    if left >= 0 and left < tagTtl then redis.call('PEXPIRE', key, tagTtl) end
-  end
-  return v
+  return currentVersion(KEYS[i], ARGV[freshFrom + i - 2], entryTtl, tagTtl)
 end
 
 local parts = { string.char(1, n), version(2) }

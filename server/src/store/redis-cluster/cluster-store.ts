@@ -1,0 +1,129 @@
+import { Cluster } from "ioredis";
+import type { Hit, Lookup } from "../../core/store.js";
+import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
+import { fromRedisError } from "../redis/redis-errors.js";
+import { failFastOptions, type RedisStoreOptions } from "../redis/redis-store.js";
+import type { Durability } from "../redis/replace-versions.js";
+import { RedisStoreBase } from "../redis/store-base.js";
+import { groupBySlotAndNode } from "./slot-groups.js";
+import { VersionKeys, type ReadEntry } from "./version-check.js";
+
+/** Where the cluster is and how the store uses it. */
+export interface ClusterStoreOptions extends Omit<RedisStoreOptions, "url" | "durability"> {
+  /** Seed nodes; ioredis discovers the others from them. */
+  readonly nodes: readonly { host: string; port: number }[];
+  /** Replication an Invalidate waits for. */
+  readonly durability: Durability;
+}
+
+/**
+ * The store on Redis Cluster, with the keys, entry format and scripts of the
+ * standalone store. An entry and the versions it depends on sit in different
+ * slots, so every step touches one slot: a Get reads entries (their slots),
+ * then the versions (the namespace's slot); a Set reads or creates the
+ * versions, then writes the entry. See docs/design.md, "Redis Cluster".
+ */
+export class ClusterStore extends RedisStoreBase<Cluster> {
+  readonly kind = "redis-cluster";
+
+  constructor(options: ClusterStoreOptions) {
+    const { retryStrategy: _nodesNeverRetry, ...redisOptions } = failFastOptions({ ...options, url: undefined });
+    const cluster = new Cluster(options.nodes.map((n) => ({ ...n })), {
+      enableOfflineQueue: false,
+      // ioredis 5 routes auto-pipelined script calls by their key count, not
+      // their first key; readEntries builds its per-node pipelines itself.
+      enableAutoPipelining: false,
+      scaleReads: "master",
+      // A command meeting a closed connection or CLUSTERDOWN is retried
+      // every 100 ms with fresh slots, a few times, then fails as unavailable.
+      maxRedirections: 8,
+      slotsRefreshTimeout: options.connectTimeoutMs,
+      clusterRetryStrategy: (attempt) => Math.min(50 * attempt, 500),
+      redisOptions,
+    });
+    super(cluster, options);
+  }
+
+  async get(namespace: string, key: string, tags: readonly string[]): Promise<Hit | undefined> {
+    return (await this.getMany(namespace, [{ key, tags }]))[0];
+  }
+
+  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<(Hit | undefined)[]> {
+    const ns = this.keys.forNamespace(namespace);
+    const entryKeys = lookups.map((l) => ns.entryPrefix + l.key);
+    const out = new Array<Hit | undefined>(lookups.length);
+    try {
+      const found = await this.readEntries(entryKeys);
+      const versionKeys = new VersionKeys(ns);
+      for (const entry of found) if (entry !== undefined) versionKeys.add(entry);
+      if (!found.some((e) => e !== undefined)) return out;
+      const current = await this.redis.mgetBuffer(...versionKeys.keys);
+      for (let i = 0; i < found.length; i++) {
+        const entry = found[i];
+        if (entry === undefined) continue;
+        const verdict = versionKeys.judge(entry, lookups[i]!.tags, current);
+        if (verdict === "stale") this.deleteStale(entryKeys[i]!, entry);
+        else out[i] = verdict;
+      }
+    } catch (err) {
+      throw fromRedisError(err);
+    }
+    return out;
+  }
+
+  async set(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): Promise<void> {
+    const ns = this.keys.forNamespace(namespace);
+    const args: (string | number | Buffer)[] = [ns.allKey];
+    for (const tag of tags) args.push(ns.tagPrefix + tag);
+    args.push(lifetimeMs, this.base.tagLifetimeMs);
+    for (let i = 0; i <= tags.length; i++) args.push(this.versions.take());
+    try {
+      // An Invalidate landing between the two steps leaves an entry recorded
+      // under the replaced version: it misses, it never hits stale.
+      const versions = await this.redis.tcEnsureVersionsBuffer(1 + tags.length, ...args);
+      const entry = encodeEntry(versions, tags, value);
+      if (lifetimeMs === 0) await this.redis.set(ns.entryPrefix + key, entry);
+      else await this.redis.set(ns.entryPrefix + key, entry, "PX", lifetimeMs);
+    } catch (err) {
+      throw fromRedisError(err);
+    }
+  }
+
+  /**
+   * Reads entries with one read-entries.lua call per slot, the calls for one
+   * node in one pipeline, all nodes in parallel. Absent entries and data not
+   * in our format are undefined.
+   */
+  private async readEntries(keys: readonly string[]): Promise<(ReadEntry | undefined)[]> {
+    const out = new Array<ReadEntry | undefined>(keys.length);
+    await Promise.all(
+      Array.from(groupBySlotAndNode(this.redis, keys), async (slots) => {
+        const pipeline = this.redis.pipeline();
+        for (const group of slots) pipeline.tcReadEntriesBuffer(group.length, ...group.map((i) => keys[i]!));
+        const replies = (await pipeline.exec()) ?? [];
+        for (let s = 0; s < slots.length; s++) {
+          const [err, reply] = replies[s] ?? [new Error("no reply")];
+          if (err) throw err;
+          const group = slots[s]!;
+          for (let j = 0; j < group.length; j++) {
+            const item = (reply as unknown[])[j];
+            if (!Array.isArray(item)) continue;
+            const raw = item[1] as Buffer;
+            const layout = parseEntry(raw);
+            if (layout !== undefined) out[group[j]!] = { raw, ttlMs: item[0] as number, layout };
+          }
+        }
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * Removes a stale entry unless a Set replaced it meanwhile (compared on the
+   * versions it records). Best effort: a stale entry left behind only
+   * expires later, so a failure is ignored.
+   */
+  private deleteStale(key: string, entry: ReadEntry): void {
+    this.redis.tcDeleteStale(1, key, entry.raw.subarray(0, entry.layout.valueAt)).catch(() => {});
+  }
+}

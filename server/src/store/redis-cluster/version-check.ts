@@ -1,0 +1,56 @@
+import type { Hit } from "../../core/store.js";
+import { VERSION_BYTES, type EntryLayout } from "../redis/entry-codec.js";
+import type { NamespaceKeys } from "../redis/keys.js";
+
+/** An entry as read-entries.lua returned it, located but not yet checked. */
+export interface ReadEntry {
+  readonly raw: Buffer;
+  readonly ttlMs: number;
+  readonly layout: EntryLayout;
+}
+
+/**
+ * The version keys a batch of entries depends on, each once: the namespace
+ * version first, then the tags'. All share the namespace's hash tag, so one
+ * MGET on one slot reads them.
+ */
+export class VersionKeys {
+  /** The keys to read, in MGET order. */
+  readonly keys: string[];
+  private readonly tagAt = new Map<string, number>();
+
+  constructor(private readonly ns: NamespaceKeys) {
+    this.keys = [ns.allKey];
+  }
+
+  /** Adds the tags of an entry. */
+  add(entry: ReadEntry): void {
+    for (const tag of entry.layout.tags) {
+      if (!this.tagAt.has(tag)) this.tagAt.set(tag, this.keys.push(this.ns.tagPrefix + tag) - 1);
+    }
+  }
+
+  /**
+   * Judges an entry against the versions read (in the order of `keys`): the
+   * hit; "stale" when a version it recorded was replaced or is gone (it can
+   * never hit again); undefined when `wanted` tags differ from its own.
+   * Checked in the order get.lua checks, so both modes agree.
+   */
+  judge(entry: ReadEntry, wanted: readonly string[], current: readonly (Buffer | null)[]): Hit | "stale" | undefined {
+    const { raw, layout } = entry;
+    if (!sameVersion(raw, layout.versionAt[0]!, current[0])) return "stale";
+    const tags = layout.tags;
+    if (wanted.length > 0) {
+      if (wanted.length !== tags.length) return undefined;
+      for (let i = 0; i < tags.length; i++) if (wanted[i] !== tags[i]) return undefined;
+    }
+    for (let i = 0; i < tags.length; i++) {
+      if (!sameVersion(raw, layout.versionAt[i + 1]!, current[this.tagAt.get(tags[i]!)!])) return "stale";
+    }
+    return { value: raw.subarray(layout.valueAt), tags, ttlMs: entry.ttlMs };
+  }
+}
+
+function sameVersion(raw: Buffer, at: number, current: Buffer | null | undefined): boolean {
+  return current != null && current.length === VERSION_BYTES && current.compare(raw, at, at + VERSION_BYTES) === 0;
+}

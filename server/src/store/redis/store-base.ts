@@ -1,0 +1,97 @@
+import type { Cluster, Redis } from "ioredis";
+import type { Lookup, LookupResult, Store, StoreState } from "../../core/store.js";
+import { ConnectionState } from "./connection-state.js";
+import { KeyScheme } from "./keys.js";
+import { RandomVersions } from "./random-versions.js";
+import { fromRedisError } from "./redis-errors.js";
+import { replaceVersions, type Durability } from "./replace-versions.js";
+import { defineScripts } from "./scripts.js";
+
+/** What every Redis-backed store needs besides its connection. */
+export interface StoreBaseOptions {
+  /** Prefix of every key the store writes. */
+  readonly keyPrefix: string;
+  /** Least lifetime of a tag version, in ms (raised to that of its entries). */
+  readonly tagLifetimeMs: number;
+  /** Replication an Invalidate waits for. */
+  readonly durability: Durability;
+}
+
+/**
+ * The part of the store that is the same on one Redis and on Redis Cluster:
+ * connection state, Delete (one key), and Invalidate and InvalidateAll,
+ * whose keys share the namespace's slot. Subclasses read and write entries.
+ */
+export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store {
+  abstract readonly kind: string;
+  protected readonly keys: KeyScheme;
+  protected readonly versions = new RandomVersions();
+  private readonly connection: ConnectionState;
+  private closing = false;
+
+  constructor(
+    protected readonly redis: C,
+    protected readonly base: StoreBaseOptions,
+  ) {
+    this.keys = new KeyScheme(base.keyPrefix);
+    defineScripts(redis);
+    this.connection = new ConnectionState(redis);
+    // ioredis gives up for good ("end") when a reconnection is cut short,
+    // as a Sentinel failover notice arriving mid-reconnect does: start over.
+    redis.on("end", () => {
+      if (this.closing) return;
+      setTimeout(() => {
+        if (!this.closing) redis.connect().catch(() => {});
+      }, 200).unref();
+    });
+  }
+
+  abstract get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult>;
+  abstract getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]>;
+  abstract set(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): Promise<void>;
+
+  get state(): StoreState {
+    return this.connection.state;
+  }
+
+  onStateChange(listener: (state: StoreState) => void): void {
+    this.connection.onChange(listener);
+  }
+
+  /** Resolves once connected, or after `timeoutMs` with false. */
+  waitUntilReady(timeoutMs: number): Promise<boolean> {
+    return this.connection.waitUntilReady(timeoutMs);
+  }
+
+  async delete(namespace: string, key: string): Promise<boolean> {
+    try {
+      return (await this.redis.del(this.keys.forNamespace(namespace).entryPrefix + key)) === 1;
+    } catch (err) {
+      throw fromRedisError(err);
+    }
+  }
+
+  invalidate(namespace: string, tags: readonly string[]): Promise<void> {
+    const ns = this.keys.forNamespace(namespace);
+    return this.replace(tags.map((t) => ns.tagPrefix + t));
+  }
+
+  invalidateAll(namespace: string): Promise<void> {
+    return this.replace([this.keys.forNamespace(namespace).allKey]);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    try {
+      await this.redis.quit();
+    } catch {
+      // Closed anyway below.
+    }
+    // QUIT alone leaves ioredis's Sentinel failover watchers connected.
+    this.redis.disconnect();
+  }
+
+  private replace(keys: string[]): Promise<void> {
+    return replaceVersions(this.redis, keys, this.base.tagLifetimeMs, this.versions, this.base.durability);
+  }
+}

@@ -1,0 +1,76 @@
+import { status } from "@grpc/grpc-js";
+import { expect } from "chai";
+import { performance } from "node:perf_hooks";
+import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { checkHistory, describeViolations } from "../model/checker.js";
+import { modelLoad } from "../model/load.js";
+import { bytes, sleep, text, type TestServer } from "./app.js";
+import { StaleModel } from "./stale-model.js";
+
+/**
+ * Runs two checked workloads through `server` while `disturb` runs (800 ms
+ * in): the stale-hit model on `client`'s namespace (6 callers, `workloadMs`)
+ * and the model checker's random histories over many namespaces (every
+ * operation kind). Once `healed` resolves, asserts: no stale or wrong hit,
+ * every failure UNAVAILABLE, the server recovered by itself, and a further
+ * workload sees no failure at all.
+ */
+export async function expectSurvives(
+  server: TestServer,
+  client: TaggedCacheClient,
+  disturb: () => Promise<void>,
+  healed: () => Promise<void>,
+  workloadMs = 4000,
+): Promise<void> {
+  const model = new StaleModel();
+  const histories = modelLoad(server.address, 2);
+  const workload = model.runUntil(client, 6, performance.now() + workloadMs);
+  await sleep(800);
+  await disturb();
+  await workload;
+  await histories.stop();
+  await healed();
+  await expectRecovers(client);
+  expectOnlyUnavailable(model);
+  const recorded = histories.recorded.flat();
+  const codes = new Set(recorded.filter((r) => !r.ok).map((r) => r.code));
+  expect([...codes].filter((c) => c !== status.UNAVAILABLE), "failure codes").to.deep.equal([]);
+  for (const h of histories.recorded) {
+    const violations = checkHistory(h, { strictMisses: false });
+    expect(violations, describeViolations(violations)).to.deep.equal([]);
+  }
+  const after = new StaleModel();
+  await after.runUntil(client, 4, performance.now() + 800);
+  expectOnlyUnavailable(after);
+  expect(after.errors.size).to.equal(0);
+}
+
+/**
+ * Waits until a Set, a hit, an Invalidate and the miss it causes all succeed
+ * through `client`; fails after `timeoutMs`. Proves the server recovered by
+ * itself.
+ */
+export async function expectRecovers(client: TaggedCacheClient, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await client.set("recovery", bytes("v"), { tags: ["recovery"] });
+      expect(text(await client.get("recovery"))).to.equal("v");
+      await client.invalidate("recovery");
+      expect(await client.get("recovery")).to.equal(undefined);
+      return;
+    } catch (err) {
+      last = err;
+      await sleep(200);
+    }
+  }
+  throw new Error(`the server did not recover: ${String(last)}`);
+}
+
+/** Asserts a workload saw no stale hit and failed, if at all, only as UNAVAILABLE. */
+export function expectOnlyUnavailable(model: StaleModel): void {
+  expect(model.violations).to.deep.equal([]);
+  expect([...model.errors.keys()].filter((code) => code !== "UNAVAILABLE")).to.deep.equal([]);
+  expect(model.hits).to.be.greaterThan(0);
+}
