@@ -223,6 +223,15 @@ export function cacheContract(name: string, target: ContractTarget): void {
         expect(out).to.deep.equal([["A", undefined, "B"], ["A", undefined, undefined], []]);
       });
 
+      it("misses every entry of an invalidated tag in a batch whose entries share tags", async () => {
+        for (let i = 0; i < 10; i++) await c.set(`s${i}`, bytes(String(i)), { tags: ["all", i % 2 ? "odd" : "even"] });
+        await c.invalidate("even");
+        const keys = Array.from({ length: 10 }, (_, i) => `s${i}`);
+        const out: (string | undefined)[][] = [];
+        for await (const results of c.getManyStream([keys])) out.push(results.map((e) => text(e?.value)));
+        expect(out[0]).to.deep.equal(keys.map((_, i) => (i % 2 ? String(i) : undefined)));
+      });
+
       it("returns hits as a map over many batches", async () => {
         const keys = Array.from({ length: 1200 }, (_, i) => `k${i}`);
         for (let i = 0; i < keys.length; i += 2) await c.set(keys[i]!, bytes(String(i)), { tags: ["even"] });

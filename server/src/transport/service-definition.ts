@@ -1,6 +1,7 @@
 import { fromBinary, toBinary, type DescMessage, type DescService } from "@bufbuild/protobuf";
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
 import { invalidUtf8Field } from "./invalid-utf8.js";
+import { REPLY_ENCODERS } from "./reply-encoding.js";
 
 /**
  * Stands in for a request whose bytes are not a valid message, so the handler
@@ -31,6 +32,7 @@ function decoder(schema: DescMessage) {
 /**
  * Builds a grpc-js service definition from a protobuf-es service descriptor:
  * one method per RPC, keyed by its proto name (`Get`, `GetMany`, ...).
+ * Replies on the read path use the hand-written encoders of reply-encoding.ts.
  */
 export function serviceDefinition(service: DescService): ServiceDefinition {
   const def: Record<string, MethodDefinition<unknown, unknown>> = {};
@@ -42,7 +44,9 @@ export function serviceDefinition(service: DescService): ServiceDefinition {
       responseStream: kind === "server_streaming" || kind === "bidi_streaming",
       requestSerialize: (msg: unknown) => asBuffer(toBinary(method.input, msg as never)),
       requestDeserialize: decoder(method.input),
-      responseSerialize: (msg: unknown) => asBuffer(toBinary(method.output, msg as never)),
+      responseSerialize:
+        REPLY_ENCODERS.get(method.output.typeName) ??
+        ((msg: unknown) => asBuffer(toBinary(method.output, msg as never))),
       responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
     };
   }

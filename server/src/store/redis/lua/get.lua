@@ -40,6 +40,8 @@ end
 local tagPrefix = ARGV[1]
 local out = {}
 local a = 2
+-- Entries of a batch share tags: each tag version is read once per call.
+local versionOf = {}
 
 for e = 2, #KEYS do
   local want = tonumber(ARGV[a])
@@ -61,7 +63,11 @@ for e = 2, #KEYS do
         if nameEnd + VERSION_BYTES > #raw then verdict = 'foreign'; break end
         local name = string.sub(raw, pos + 2, nameEnd)
         if want > 0 and name ~= ARGV[wantFrom + j - 1] then verdict = 'other tags'; break end
-        local current = read(tagPrefix .. name)
+        local current = versionOf[name]
+        if current == nil then
+          current = read(tagPrefix .. name)
+          versionOf[name] = current
+        end
         if current ~= string.sub(raw, nameEnd + 1, nameEnd + VERSION_BYTES) then
           verdict = 'stale'
           break

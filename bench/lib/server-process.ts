@@ -1,0 +1,47 @@
+import { existsSync } from "node:fs";
+import { Child } from "./child.js";
+
+// `make bench` compiles the server and this child to dist/ (tsconfig.bench.json)
+// so the measured process runs plain JavaScript, as in production: tsx's
+// loader thread alone holds some 35 MB. Without that build, the TypeScript
+// sources run through tsx.
+const COMPILED = "../../dist/bench/lib/server-child.js";
+
+function serverModule(): string {
+  return existsSync(new URL(COMPILED, import.meta.url)) ? COMPILED : "./server-child.ts";
+}
+
+/** A server running in a child process. */
+export interface ServerProcess {
+  readonly address: string;
+  /** CPU time (µs) the server process has used so far. */
+  cpuUs(): Promise<number>;
+  /** The server process's resident memory, bytes. */
+  rss(): Promise<number>;
+  /** The server process's memory, as its process.memoryUsage() reports it. */
+  memory(): Promise<NodeJS.MemoryUsage>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server on `redisUrl`, or the no-op server when `redisUrl`
+ * is "noop", in a child process on a free port. Extra `execArgv` (e.g.
+ * --cpu-prof) go to that process.
+ */
+export async function startServerProcess(redisUrl: string, execArgv: string[] = []): Promise<ServerProcess> {
+  const env: Record<string, string> =
+    redisUrl === "noop" ? { BENCH_SERVER: "noop" } : { BENCH_SERVER: "cache", REDIS_URL: redisUrl };
+  // BENCH_PROFILE=<dir> writes a CPU profile of every server process there.
+  const dir = process.env.BENCH_PROFILE;
+  const profile = dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
+  const child = Child.start(serverModule(), env, [...profile, ...execArgv]);
+  const port = await child.call<number>("start");
+  const usage = () => child.call<{ cpuUs: number } & NodeJS.MemoryUsage>("usage");
+  return {
+    address: `127.0.0.1:${port}`,
+    cpuUs: async () => (await usage()).cpuUs,
+    rss: async () => (await usage()).rss,
+    memory: () => usage(),
+    stop: () => child.stop(),
+  };
+}
