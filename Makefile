@@ -56,6 +56,10 @@ run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
 bench: build redis-server ## Run the benchmarks (minutes); see bench/
 	tsc -p tsconfig.bench.json
 	node --import tsx bench/run.ts
+	@if [ -z "$${BENCH_QUICK:-}" ]; then \
+	  echo "cluster case: GetMany on a 3-master Redis Cluster against one Redis, spread over shards"; \
+	  node --import tsx bench/cluster.ts | tee bench/results/cluster.txt; \
+	fi
 
 soak: generate redis-server ## Model-check >= 100,000 random concurrent operations (minutes)
 	node --import tsx test/model/soak.ts
