@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { RedisCluster } from "../helpers/redis-cluster.js";
 import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers/app.js";
 import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { guardedSetSteps } from "./cluster-guarded-set.js";
 import { leaseContract } from "./lease-contract.js";
 
 describe("Redis Cluster (3 masters, 3 replicas)", () => {
@@ -17,6 +18,7 @@ describe("Redis Cluster (3 masters, 3 replicas)", () => {
   };
   cacheContract("Redis Cluster store", target);
   leaseContract("Redis Cluster store", target);
+  guardedSetSteps(() => cluster);
 
   describe("leases across servers", () => {
     let servers: TestServer[] = [];
@@ -47,6 +49,20 @@ describe("Redis Cluster (3 masters, 3 replicas)", () => {
         expect(runs).to.equal(1);
         expect(results.every((r) => r.id === id)).to.equal(true);
       }
+    });
+
+    it("are granted over a stale entry or one with other tags, and never return it", async () => {
+      const c = servers[0]!.client();
+      await c.set("k", bytes("old"), { tags: ["t"] });
+      await c.invalidate("t");
+      const overStale = await c.read("k", { tags: ["t"], lease: { waitMs: 0 } });
+      expect(overStale.entry).to.equal(undefined);
+      expect(overStale.leaseToken).to.be.instanceOf(Uint8Array);
+      await c.set("j", bytes("other"), { tags: ["u"] });
+      const overOther = await c.read("j", { tags: ["t"], lease: { waitMs: 0 } });
+      expect(overOther.entry).to.equal(undefined);
+      expect(overOther.leaseToken).to.be.instanceOf(Uint8Array);
+      expect(text((await c.read("j", { tags: ["u"], lease: { waitMs: 0 } })).entry?.value)).to.equal("other");
     });
 
     it("refuse a stale Set after an invalidation, and the next caller computes again", async () => {
