@@ -24,7 +24,11 @@ describe("Redis Cluster (3 masters, 3 replicas)", () => {
     let servers: TestServer[] = [];
     beforeEach(async () => {
       await cluster.flush();
-      servers = await Promise.all([target.start(), target.start()]);
+      // Waiters re-check only after a minute or at the lease's end (10 s),
+      // beyond the test's timeout: they must be woken by notices, which
+      // travel from the shard of the key to the subscriber's node.
+      const start = () => startTestServer({ REDIS_CLUSTER_NODES: cluster.nodesVariable, LEASE_RECHECK_MS: "60000" });
+      servers = await Promise.all([start(), start()]);
     });
     afterEach(async () => {
       await Promise.all(servers.map((s) => s.stop()));
