@@ -1,10 +1,12 @@
 import { Cluster } from "ioredis";
-import type { Hit, Lookup } from "../../core/store.js";
+import type { Lookup, LookupResult } from "../../core/store.js";
 import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
+import { LeaseNotices } from "../redis/lease-notices.js";
 import { fromRedisError } from "../redis/redis-errors.js";
 import { failFastOptions, type RedisStoreOptions } from "../redis/redis-store.js";
 import type { Durability } from "../redis/replace-versions.js";
 import { RedisStoreBase } from "../redis/store-base.js";
+import { ClusterLeases } from "./cluster-leases.js";
 import { groupBySlotAndNode } from "./slot-groups.js";
 import { VersionKeys, type ReadEntry } from "./version-check.js";
 
@@ -25,6 +27,9 @@ export interface ClusterStoreOptions extends Omit<RedisStoreOptions, "url" | "du
  */
 export class ClusterStore extends RedisStoreBase<Cluster> {
   readonly kind = "redis-cluster";
+  private readonly notices: LeaseNotices;
+  /** Leases and guarded Sets, sharing this cluster connection. */
+  readonly leases: ClusterLeases;
 
   constructor(options: ClusterStoreOptions) {
     const { retryStrategy: _nodesNeverRetry, ...redisOptions } = failFastOptions({ ...options, url: undefined });
@@ -42,28 +47,43 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
       redisOptions,
     });
     super(cluster, options);
+    // Pub/sub on a cluster reaches every node's subscribers; ioredis keeps
+    // the subscriber connection on some node and moves it if that node dies.
+    this.notices = new LeaseNotices(() => cluster.duplicate([], { enableOfflineQueue: true }));
+    this.leases = new ClusterLeases(cluster, this.keys, options.keyPrefix, this.versions, options.tagLifetimeMs, this.notices);
   }
 
-  async get(namespace: string, key: string, tags: readonly string[]): Promise<Hit | undefined> {
+  override async close(): Promise<void> {
+    this.notices.close();
+    await super.close();
+  }
+
+  async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
     return (await this.getMany(namespace, [{ key, tags }]))[0];
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<(Hit | undefined)[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const entryKeys = lookups.map((l) => ns.entryPrefix + l.key);
-    const out = new Array<Hit | undefined>(lookups.length);
+    const out = new Array<LookupResult>(lookups.length);
     try {
       const found = await this.readEntries(entryKeys);
+      // The versions of the found entries, and of the requested tags so that
+      // a miss can report them (its version token): one MGET, one slot.
       const versionKeys = new VersionKeys(ns);
-      for (const entry of found) if (entry !== undefined) versionKeys.add(entry);
-      if (!found.some((e) => e !== undefined)) return out;
+      for (let i = 0; i < found.length; i++) {
+        const entry = found[i];
+        if (entry !== undefined) versionKeys.add(entry);
+        versionKeys.addTags(lookups[i]!.tags);
+      }
       const current = await this.redis.mgetBuffer(...versionKeys.keys);
       for (let i = 0; i < found.length; i++) {
         const entry = found[i];
-        if (entry === undefined) continue;
-        const verdict = versionKeys.judge(entry, lookups[i]!.tags, current);
-        if (verdict === "stale") this.deleteStale(entryKeys[i]!, entry);
-        else out[i] = verdict;
+        const verdict = entry === undefined ? undefined : versionKeys.judge(entry, lookups[i]!.tags, current);
+        if (verdict === "stale") this.deleteStale(entryKeys[i]!, entry!);
+        out[i] = verdict !== undefined && verdict !== "stale"
+          ? verdict
+          : { hit: false, versions: versionKeys.seen(lookups[i]!.tags, current) };
       }
     } catch (err) {
       throw fromRedisError(err);

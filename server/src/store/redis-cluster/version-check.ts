@@ -1,4 +1,4 @@
-import type { Hit } from "../../core/store.js";
+import type { Hit, Versions } from "../../core/store.js";
 import { VERSION_BYTES, type EntryLayout } from "../redis/entry-codec.js";
 import type { NamespaceKeys } from "../redis/keys.js";
 
@@ -25,9 +25,24 @@ export class VersionKeys {
 
   /** Adds the tags of an entry. */
   add(entry: ReadEntry): void {
-    for (const tag of entry.layout.tags) {
+    this.addTags(entry.layout.tags);
+  }
+
+  /** Adds tags by name: those a lookup asks for, so a miss can report them. */
+  addTags(tags: readonly string[]): void {
+    for (const tag of tags) {
       if (!this.tagAt.has(tag)) this.tagAt.set(tag, this.keys.push(this.ns.tagPrefix + tag) - 1);
     }
+  }
+
+  /**
+   * The versions a miss reports for its version token: the namespace's and
+   * each of `tags` (added before the read), as get.lua reports them (a value
+   * that is not a version counts as none).
+   */
+  seen(tags: readonly string[], current: readonly (Buffer | null)[]): Versions {
+    const version = (v: Buffer | null | undefined) => (v != null && v.length === VERSION_BYTES ? v : undefined);
+    return { ns: version(current[0]), tags, tagVersions: tags.map((t) => version(current[this.tagAt.get(t)!])) };
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { ChangeSignal } from "../../core/change-signal.js";
 import type { Watch } from "../../core/lease-store.js";
 import { fromRedisError } from "./redis-errors.js";
@@ -17,10 +17,11 @@ interface Channel {
  * anyway, so a message lost meanwhile only delays them.
  */
 export class LeaseNotices {
-  private sub: Redis | undefined;
+  private sub: Redis | Cluster | undefined;
   private readonly channels = new Map<string, Channel>();
 
-  constructor(private readonly open: () => Redis) {}
+  /** `open` makes the subscriber connection: to one Redis, or to a cluster. */
+  constructor(private readonly open: () => Redis | Cluster) {}
 
   /** Listens on `channel`; resolves once subscribed. */
   async watch(channel: string): Promise<Watch> {
@@ -54,7 +55,7 @@ export class LeaseNotices {
     this.sub?.unsubscribe(channel).catch(() => {});
   }
 
-  private subscriber(): Redis {
+  private subscriber(): Redis | Cluster {
     if (this.sub === undefined) {
       const sub = this.open();
       sub.on("message", (channel: string) => {

@@ -90,6 +90,7 @@ export class RedisLeases implements LeaseStore {
   }
 }
 
-function bytes(u8: Uint8Array | undefined): Buffer | string {
+/** A lease id or version as a script argument: "" stands for none. */
+export function bytes(u8: Uint8Array | undefined): Buffer | string {
   return u8 === undefined ? "" : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }

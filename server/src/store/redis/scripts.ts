@@ -5,8 +5,9 @@ import type { Cluster, Redis, Result } from "ioredis";
  * The Lua scripts, one file per command under ./lua, registered with
  * defineCommand: ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT,
  * so a restarted Redis needs nothing from us. Every script takes its key
- * count as the first argument. The tcReadEntries, tcEnsureVersions and
- * tcDeleteStale scripts serve Redis Cluster, where an entry and its versions
+ * count as the first argument. The tcReadEntries, tcEnsureVersions,
+ * tcDeleteStale, tcLeaseEntry, tcCheckVersions and tcStoreEntry scripts
+ * serve Redis Cluster, where an entry and its versions
  * sit in different slots.
  */
 const SCRIPTS = {
@@ -17,12 +18,17 @@ const SCRIPTS = {
   tcReadEntries: "read-entries.lua",
   tcEnsureVersions: "ensure-versions.lua",
   tcDeleteStale: "delete-stale.lua",
+  tcLeaseEntry: "lease-entry.lua",
+  tcStoreEntry: "store-entry.lua",
 } as const;
 
 /** Helpers under lua/lib, prepended to the scripts that call them. */
-const LIBS: Record<string, string> = {
-  "set.lua": "lib/current-version.lua",
-  "ensure-versions.lua": "lib/current-version.lua",
+const LIBS: Record<string, readonly string[]> = {
+  "set.lua": ["lib/current-version.lua"],
+  "ensure-versions.lua": ["lib/current-version.lua"],
+  "set-guarded.lua": ["lib/version-still.lua", "lib/end-lease.lua"],
+  "check-versions.lua": ["lib/version-still.lua"],
+  "store-entry.lua": ["lib/end-lease.lua"],
 };
 
 /**
@@ -34,6 +40,7 @@ const LIBS: Record<string, string> = {
 const COMPOSED = {
   tcLease: { inner: "get.lua", as: "get", outer: "lease.lua" },
   tcSetGuarded: { inner: "set.lua", as: "store", outer: "set-guarded.lua" },
+  tcCheckVersions: { inner: "ensure-versions.lua", as: "ensure", outer: "check-versions.lua" },
 } as const;
 
 type Arg = string | Buffer | number;
@@ -50,6 +57,9 @@ declare module "ioredis" {
     tcReadEntriesBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
     tcEnsureVersionsBuffer(numKeys: number, ...args: Arg[]): Result<Buffer[], Context>;
     tcDeleteStale(numKeys: number, ...args: Arg[]): Result<number, Context>;
+    tcLeaseEntryBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
+    tcStoreEntry(numKeys: number, ...args: Arg[]): Result<number, Context>;
+    tcCheckVersionsBuffer(numKeys: number, ...args: Arg[]): Result<Buffer[] | number, Context>;
   }
 }
 
@@ -60,13 +70,12 @@ export function scriptSource(file: string): string {
 
 /** The helpers a script calls, to stand before it (or before its wrapper). */
 function libsOf(file: string): string {
-  const lib = LIBS[file];
-  return lib === undefined ? "" : `${scriptSource(lib)}\n`;
+  return (LIBS[file] ?? []).map((lib) => `${scriptSource(lib)}\n`).join("");
 }
 
 /** The source of a composed script: the inner body as a function, then the outer. */
 export function composedSource(c: { inner: string; as: string; outer: string }): string {
-  return `${libsOf(c.inner)}local function ${c.as}(KEYS, ARGV)\n${scriptSource(c.inner)}\nend\n${scriptSource(c.outer)}`;
+  return `${libsOf(c.inner)}${libsOf(c.outer)}local function ${c.as}(KEYS, ARGV)\n${scriptSource(c.inner)}\nend\n${scriptSource(c.outer)}`;
 }
 
 /** Registers every script as a command on the connection or cluster. */

@@ -20,22 +20,16 @@ invalidation) or vanished (an eviction) since the miss: nothing is written.
 
 A lease that the presented id still holds ends here, stored or not. When a
 lease ends, or a value is stored while another caller's lease runs, a message
-on the lease key's channel wakes every waiter at once.
+on the lease key's channel wakes every waiter at once. The checks and the
+lease's end are lib/version-still.lua and lib/end-lease.lua (prepended),
+shared with the two steps that do this on Redis Cluster.
 --]]
 
 local m = tonumber(ARGV[1])
-local function current(key, seen)
-  -- pcall: foreign data of another type counts as no version.
-  local v = redis.pcall('GET', key)
-  if type(v) ~= 'string' then v = false end
-  if seen == '' then return not v end
-  return v == seen
-end
-
-local fresh = current(KEYS[2], ARGV[3])
+local fresh = versionStill(KEYS[2], ARGV[3])
 for i = 1, m do
   if not fresh then break end
-  fresh = current(KEYS[2 + i], ARGV[3 + i])
+  fresh = versionStill(KEYS[2 + i], ARGV[3 + i])
 end
 
 local stored = 0
@@ -43,12 +37,5 @@ if fresh then
   store({ unpack(KEYS, 3 + m) }, { unpack(ARGV, 4 + m) })
   stored = 1
 end
-
-local lease = redis.call('GET', KEYS[1])
-if lease and lease == ARGV[2] then
-  redis.call('DEL', KEYS[1])
-  redis.call('PUBLISH', KEYS[1], stored)
-elseif lease and stored == 1 then
-  redis.call('PUBLISH', KEYS[1], stored)
-end
+endLease(KEYS[1], ARGV[2], stored)
 return stored
