@@ -43,7 +43,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
     throw err;
   }
   log.info({ tls: tls.mode }, `transport security: ${tls.mode}`);
-  const metrics = new Metrics();
+  const metrics = new Metrics(config.metricsPort !== undefined);
   const inFlight = new InFlight();
   log.info({ store: store.kind, where }, `using the ${store.kind} store`);
   store.onStateChange((state) => {

@@ -62,6 +62,16 @@ describe("metrics", function () {
     expect([leases("grant"), leases("wait"), leases("timeout")]).to.deep.equal([1, 1, 1]);
   });
 
+  it("records nothing when no metrics are served", async () => {
+    const metrics = new Metrics(false);
+    metrics.recordLookups("ns", 1, 2);
+    metrics.callStarted("taggedcache.v1.TaggedCache", "Get")("OK");
+    const text = await metrics.registry.metrics();
+    expect(text).to.not.include("taggedcache_lookups_total{");
+    expect(text).to.not.include("taggedcache_calls_total{");
+    expect(text).to.not.include("process_cpu");
+  });
+
   it("folds namespaces past the first 1000 into one label value", async () => {
     const metrics = new Metrics();
     for (let i = 0; i < 1005; i++) metrics.recordInvalidation(`ns${i}`, "all");

@@ -8,6 +8,7 @@ export type LeaseEvent = "grant" | "wait" | "timeout";
 // number of series.
 const MAX_NAMESPACE_LABELS = 1000;
 const OTHER_NAMESPACES = "(other)";
+const IGNORE = () => {};
 
 function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []) {
   return new Counter<L>({ name, help, labelNames, registers: [registry] });
@@ -95,12 +96,17 @@ export class Metrics {
   // undefined until the first state is known, so the first connection is no reconnect.
   private storeWasUp: boolean | undefined;
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: "taggedcache_" });
+  /**
+   * `enabled` false (no METRICS_PORT) makes every record method return at
+   * once, so a server that serves no metrics pays nothing for them per call.
+   */
+  constructor(readonly enabled = true) {
+    if (enabled) collectDefaultMetrics({ register: this.registry, prefix: "taggedcache_" });
   }
 
   /** Records the start of a call; the returned function records its end with the status name. */
   callStarted(service: string, method: string): (code: string) => void {
+    if (!this.enabled) return IGNORE;
     const start = process.hrtime.bigint();
     const labels = { service, method };
     this.inFlight.inc(labels);
@@ -113,6 +119,7 @@ export class Metrics {
 
   /** Records `total` keys looked up in `namespace`, `hits` of which hit. */
   recordLookups(namespace: string, hits: number, total: number): void {
+    if (!this.enabled) return;
     const ns = this.label(namespace);
     if (hits > 0) this.lookups.inc({ namespace: ns, result: "hit" }, hits);
     if (total > hits) this.lookups.inc({ namespace: ns, result: "miss" }, total - hits);
@@ -120,6 +127,7 @@ export class Metrics {
 
   /** Records one answered GetMany message of `keys` keys. */
   recordGetManyBatch(namespace: string, keys: number): void {
+    if (!this.enabled) return;
     const ns = this.label(namespace);
     this.getManyBatches.inc({ namespace: ns });
     this.getManyKeys.inc({ namespace: ns }, keys);
@@ -127,26 +135,31 @@ export class Metrics {
 
   /** Adds `delta` (negative when answered or dropped) to the GetMany keys in flight. */
   recordKeysInFlight(delta: number): void {
+    if (!this.enabled) return;
     this.keysInFlight.inc(delta);
   }
 
   /** Records a successful Invalidate ("tags") or InvalidateAll ("all"). */
   recordInvalidation(namespace: string, scope: "tags" | "all"): void {
+    if (!this.enabled) return;
     this.invalidations.inc({ namespace: this.label(namespace), scope });
   }
 
   /** Records a lease event of a leased Get. */
   recordLease(namespace: string, event: LeaseEvent): void {
+    if (!this.enabled) return;
     this.leases.inc({ namespace: this.label(namespace), event });
   }
 
   /** Records a call that failed because of the store. */
   recordStoreError(code: string): void {
+    if (!this.enabled) return;
     this.storeErrors.inc({ code });
   }
 
   /** Follows the store's reachability; a return to reachable after an outage is a reconnect. */
   recordStoreState(reachable: boolean): void {
+    if (!this.enabled) return;
     if (reachable && this.storeWasUp === false) this.reconnects.inc();
     this.storeWasUp = reachable;
     this.storeUp.set(reachable ? 1 : 0);

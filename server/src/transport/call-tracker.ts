@@ -29,6 +29,9 @@ export class CallTracker {
   }
 
   readonly interceptor: ServerInterceptor = (descriptor, call) => {
+    // Without metrics only health watches need tracking (for the drain):
+    // other calls pass through unwrapped, at no cost per call.
+    if (!this.metrics.enabled && descriptor.path !== WATCH) return call as ServerInterceptingCall;
     const [, service = "", method = ""] = descriptor.path.split("/");
     const end = this.metrics.callStarted(service, method);
     let finished = false;
