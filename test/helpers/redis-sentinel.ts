@@ -72,7 +72,8 @@ export class RedisSentinelSetup {
 
   /**
    * Waits until the Sentinels agree on a primary that is really primary, see
-   * each other, and the other node replicates from it (so WAIT 1 succeeds).
+   * each other and its replica, and the other node replicates from it (so
+   * WAIT 1 succeeds).
    */
   waitUntilHealthy(timeoutMs = 30_000): Promise<void> {
     return waitFor(() => this.healthy(), timeoutMs, "the Sentinel setup to become healthy");
@@ -96,6 +97,9 @@ export class RedisSentinelSetup {
       if (master === undefined) return false;
       const field = (name: string) => master[master.indexOf(name) + 1];
       if (field("flags") !== "master" || Number(field("num-other-sentinels")) < 2) return false;
+      // A Sentinel learns of replicas from the primary's INFO, every 10 s: one
+      // that knows none cannot fail over, and a killed primary would stay put.
+      if (Number(field("num-slaves")) < 1) return false;
       ports.add(field("port")!);
     }
     if (ports.size !== 1) return false;
