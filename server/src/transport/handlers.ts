@@ -38,13 +38,17 @@ function unary<Req extends { namespace: string }, Res>(
   ctx: HandlerContext,
   run: (req: Req, call: Call) => Promise<Res>,
 ): Unary<Req, Res> {
+  // Resolved once per RPC, so a call allocates no permission list.
+  const fixed: readonly Permission[] = typeof permission === "function" ? [] : [permission];
+  const permissionsOf = typeof permission === "function" ? permission : () => fixed;
   return async (call, done) => {
     const caller = ctx.auth.identify(call.metadata);
     if (isRefusal(caller)) return done(caller);
     const req = call.request;
     if (req instanceof Undecodable) return done(undecodableStatus(req));
-    for (const p of typeof permission === "function" ? permission(req) : [permission]) {
-      const denied = ctx.auth.check(caller, req.namespace, p);
+    const permissions = permissionsOf(req);
+    for (let i = 0; i < permissions.length; i++) {
+      const denied = ctx.auth.check(caller, req.namespace, permissions[i]!);
       if (denied !== undefined) return done(denied);
     }
     ctx.inFlight.calls++;
