@@ -3,7 +3,7 @@ import { Cluster } from "ioredis";
 import { isHit, type Miss } from "../../server/src/core/store.js";
 import { ClusterLeases } from "../../server/src/store/redis-cluster/cluster-leases.js";
 import { ClusterStore } from "../../server/src/store/redis-cluster/cluster-store.js";
-import { KeyScheme } from "../../server/src/store/redis/keys.js";
+import { KeyScheme } from "../../server/src/store/keys.js";
 import { LeaseNotices } from "../../server/src/store/redis/lease-notices.js";
 import { RandomVersions } from "../../server/src/store/redis/random-versions.js";
 import { defineScripts } from "../../server/src/store/redis/scripts.js";

@@ -2,7 +2,7 @@ import type { Config } from "../config.js";
 import type { Store } from "../core/store.js";
 import { MemoryStore } from "./memory/memory-store.js";
 import { ClusterStore } from "./redis-cluster/cluster-store.js";
-import { RedisStore, type RedisStoreOptions } from "./redis/redis-store.js";
+import { RedisStore, type RedisStoreOptions } from "./redis-standalone/redis-store.js";
 
 /**
  * Opens the store the configuration asks for: Redis Cluster with seed nodes,

@@ -2,11 +2,11 @@ import type { Cluster } from "ioredis";
 import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-store.js";
 import type { Versions } from "../../core/store.js";
 import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
-import type { KeyScheme, NamespaceKeys } from "../redis/keys.js";
+import type { KeyScheme, NamespaceKeys } from "../keys.js";
 import type { LeaseNotices } from "../redis/lease-notices.js";
 import type { RandomVersions } from "../redis/random-versions.js";
 import { fromRedisError } from "../redis/redis-errors.js";
-import { bytes } from "../redis/redis-leases.js";
+import { bytes } from "../redis-standalone/redis-leases.js";
 import { clusterLeaseKey } from "./slot-tags.js";
 import { VersionKeys } from "./version-check.js";
 

@@ -3,7 +3,7 @@ import type { Lookup, LookupResult } from "../../core/store.js";
 import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
 import { LeaseNotices } from "../redis/lease-notices.js";
 import { fromRedisError } from "../redis/redis-errors.js";
-import { failFastOptions, type RedisStoreOptions } from "../redis/redis-store.js";
+import { failFastOptions, type RedisStoreOptions } from "../redis-standalone/redis-store.js";
 import type { Durability } from "../redis/replace-versions.js";
 import { RedisStoreBase } from "../redis/store-base.js";
 import { ClusterLeases } from "./cluster-leases.js";

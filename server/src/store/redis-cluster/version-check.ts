@@ -1,6 +1,6 @@
 import type { Hit, Versions } from "../../core/store.js";
 import { VERSION_BYTES, type EntryLayout } from "../redis/entry-codec.js";
-import type { NamespaceKeys } from "../redis/keys.js";
+import type { NamespaceKeys } from "../keys.js";
 
 /** An entry as read-entries.lua returned it, located but not yet checked. */
 export interface ReadEntry {

@@ -1,7 +1,7 @@
 import type { Cluster, Redis } from "ioredis";
 import type { Lookup, LookupResult, Store, StoreState } from "../../core/store.js";
 import { ConnectionState } from "./connection-state.js";
-import { KeyScheme } from "./keys.js";
+import { KeyScheme } from "../keys.js";
 import { RandomVersions } from "./random-versions.js";
 import { fromRedisError } from "./redis-errors.js";
 import { replaceVersions, type Durability } from "./replace-versions.js";

@@ -1,5 +1,5 @@
-import type { NamespaceKeys } from "./keys.js";
-import type { RandomVersions } from "./random-versions.js";
+import type { NamespaceKeys } from "../keys.js";
+import type { RandomVersions } from "../redis/random-versions.js";
 
 /** set.lua's KEYS and ARGV for one entry (see its header). */
 export interface SetArgs {

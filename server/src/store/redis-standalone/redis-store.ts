@@ -1,12 +1,12 @@
 import { Redis, type RedisOptions } from "ioredis";
 import type { Lookup, LookupResult } from "../../core/store.js";
-import { decodeEntry } from "./entry-codec.js";
-import { LeaseNotices } from "./lease-notices.js";
+import { decodeEntry } from "../redis/entry-codec.js";
+import { LeaseNotices } from "../redis/lease-notices.js";
 import { RedisLeases } from "./redis-leases.js";
-import { fromRedisError } from "./redis-errors.js";
-import type { Durability } from "./replace-versions.js";
+import { fromRedisError } from "../redis/redis-errors.js";
+import type { Durability } from "../redis/replace-versions.js";
 import { setArgs } from "./set-args.js";
-import { RedisStoreBase } from "./store-base.js";
+import { RedisStoreBase } from "../redis/store-base.js";
 import { versionsSeen } from "./versions-reply.js";
 
 /** How the Redis store connects and how long tag versions live. */

@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
 import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-store.js";
-import { decodeEntry } from "./entry-codec.js";
-import type { KeyScheme } from "./keys.js";
-import type { LeaseNotices } from "./lease-notices.js";
-import type { RandomVersions } from "./random-versions.js";
-import { fromRedisError } from "./redis-errors.js";
+import { decodeEntry } from "../redis/entry-codec.js";
+import type { KeyScheme } from "../keys.js";
+import type { LeaseNotices } from "../redis/lease-notices.js";
+import type { RandomVersions } from "../redis/random-versions.js";
+import { fromRedisError } from "../redis/redis-errors.js";
 import { setArgs } from "./set-args.js";
 import { versionsCreated } from "./versions-reply.js";
 
