@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
-import { isHit } from "../../server/src/core/store.js";
+import { isHit } from "../../server/src/core/lookup.js";
 import { RedisStore } from "../../server/src/store/redis-standalone/redis-store.js";
 import { sharedRedis, waitFor } from "../helpers/redis-server.js";
 

@@ -46,11 +46,3 @@ export class StoreFullError extends CacheError {
     this.name = "StoreFullError";
   }
 }
-
-/** The request needs something this server's store does not offer. */
-export class UnsupportedError extends CacheError {
-  constructor(message: string) {
-    super("failed_precondition", message);
-    this.name = "UnsupportedError";
-  }
-}

@@ -1,8 +1,8 @@
 import type { LeaseSettings, Lifetimes, Limits } from "./limits.js";
-import type { LeaseStore } from "./lease-store.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
-import type { LookupResult, Store } from "./store.js";
-import { InvalidArgumentError, UnsupportedError } from "./errors.js";
+import type { Lookup, LookupResult } from "./lookup.js";
+import type { Store } from "./store.js";
+import { InvalidArgumentError } from "./errors.js";
 import { checkCovered, checkLeaseOptions, type LeaseOptionsInput } from "./validate-lease.js";
 import { decodeLeaseToken, decodeVersionToken } from "./version-token.js";
 import {
@@ -27,12 +27,6 @@ export const DEFAULT_LEASE_SETTINGS: LeaseSettings = {
   leaseRecheckMs: 250,
 };
 
-/** A lookup as it arrives from a caller: tags unsorted, possibly repeated. */
-export interface LookupRequest {
-  readonly key: string;
-  tags: string[];
-}
-
 /**
  * The cache: validates and normalizes requests, then hands them to a Store.
  * It knows nothing of the transport; errors are CacheErrors.
@@ -56,7 +50,7 @@ export class TaggedCache {
    * Reads a batch of entries of one namespace, one result per lookup in
    * order. The lookups' tag arrays are sorted in place.
    */
-  getMany(namespace: string, lookups: readonly LookupRequest[]): Promise<LookupResult[]> {
+  getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
     const ns = checkNamespace(this.limits, namespace);
     if (lookups.length > this.limits.maxBatchKeys) {
       throw new InvalidArgumentError(
@@ -124,7 +118,7 @@ export class TaggedCache {
     const sorted = checkTags(this.limits, tags);
     const { leaseMs, waitMs } = checkLeaseOptions(this.leaseSettings, options);
     const req = { leaseMs, waitMs, deadline };
-    return leasedGet(this.leaseStore(), ns, key, sorted, req, this.leaseSettings.leaseRecheckMs);
+    return leasedGet(this.store.leases, ns, key, sorted, req, this.leaseSettings.leaseRecheckMs);
   }
 
   /**
@@ -148,20 +142,13 @@ export class TaggedCache {
     const fromToken = tokens.versionToken.length > 0;
     const versions = fromToken ? decodeVersionToken(tokens.versionToken) : lease!.versions;
     checkCovered(sorted, versions, fromToken ? "version_token" : "lease_token");
-    return this.leaseStore().setGuarded(ns, key, value, sorted, lifetime, { versions, leaseId: lease?.leaseId });
+    return this.store.leases.setGuarded(ns, key, value, sorted, lifetime, { versions, leaseId: lease?.leaseId });
   }
 
   /** Gives up a lease; true when the token still held it. */
   release(namespace: string, key: string, leaseToken: Uint8Array): Promise<boolean> {
     const ns = checkNamespace(this.limits, namespace);
     checkKey(this.limits, key);
-    return this.leaseStore().release(ns, key, decodeLeaseToken(leaseToken).leaseId);
-  }
-
-  private leaseStore(): LeaseStore {
-    if (this.store.leases === undefined) {
-      throw new UnsupportedError(`the ${this.store.kind} store does not support leases and version tokens`);
-    }
-    return this.store.leases;
+    return this.store.leases.release(ns, key, decodeLeaseToken(leaseToken).leaseId);
   }
 }

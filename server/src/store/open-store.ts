@@ -1,5 +1,6 @@
 import type { Config } from "../config.js";
 import type { Store } from "../core/store.js";
+import { retryDelayMs } from "./redis/connection-options.js";
 import { MemoryStore } from "./memory/memory-store.js";
 import { ClusterStore } from "./redis-cluster/cluster-store.js";
 import { RedisStore, type RedisStoreOptions } from "./redis-standalone/redis-store.js";
@@ -25,7 +26,7 @@ export function openStore(config: Config): Store {
     return new RedisStore({ ...options, durability }, {
       sentinels: config.redisSentinels.map((s) => ({ ...s })),
       name: config.redisSentinelName,
-      sentinelRetryStrategy: (attempt) => Math.min(50 * attempt, 500),
+      sentinelRetryStrategy: retryDelayMs,
       // After a failover the old primary turns replica and refuses writes:
       // reconnect, which asks the Sentinels for the new primary.
       reconnectOnError: (err) => err.message.startsWith("READONLY"),

@@ -18,3 +18,11 @@ export function failure(ctx: HandlerContext, err: unknown, rpc: string): CallSta
   if (err instanceof CacheError && err.code !== "invalid_argument") ctx.metrics.recordStoreError(err.code);
   return toStatus(err, ctx.log, rpc);
 }
+
+/** Limits of the transport itself. */
+export interface TransportOptions {
+  /** GetMany messages a stream may have unanswered before reading pauses. */
+  readonly maxBatchesInFlight: number;
+  /** GetMany keys a stream may have unanswered before reading pauses. */
+  readonly maxKeysInFlight: number;
+}

@@ -1,10 +1,10 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import { isHit } from "../core/store.js";
+import { isHit } from "../core/lookup.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import type { GetManyRequest, GetManyResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { isRefusal, type Caller } from "./auth/authorizer.js";
-import { failure, type HandlerContext } from "./context.js";
-import type { TransportOptions } from "./handlers.js";
+import { failure, type HandlerContext, type TransportOptions } from "./context.js";
+
 import { getResponse } from "./responses.js";
 import { Undecodable } from "./service-definition.js";
 import { undecodableStatus, type CallStatus } from "./status.js";

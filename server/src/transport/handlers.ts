@@ -4,26 +4,18 @@ import type {
   UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import type { LeasedGet } from "../core/leases.js";
-import { isHit } from "../core/store.js";
+import { isHit } from "../core/lookup.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import type * as pb from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { SetRefusal } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import type { Metrics } from "../observability/metrics.js";
 import { isRefusal } from "./auth/authorizer.js";
 import type { Permission } from "./auth/tokens-file.js";
-import { failure, type HandlerContext } from "./context.js";
+import { failure, type HandlerContext, type TransportOptions } from "./context.js";
 import { getManyHandler } from "./get-many.js";
 import { getResponse, leasedResponse } from "./responses.js";
 import { Undecodable } from "./service-definition.js";
 import { undecodableStatus } from "./status.js";
-
-/** Limits of the transport itself. */
-export interface TransportOptions {
-  /** GetMany messages a stream may have unanswered before reading pauses. */
-  readonly maxBatchesInFlight: number;
-  /** GetMany keys a stream may have unanswered before reading pauses. */
-  readonly maxKeysInFlight: number;
-}
 
 type Unary<Req, Res> = (call: ServerUnaryCall<Req | Undecodable, Res>, done: sendUnaryData<Res>) => void;
 type Call = ServerUnaryCall<unknown, unknown>;

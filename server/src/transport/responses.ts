@@ -1,5 +1,5 @@
 import type { LeasedGet } from "../core/leases.js";
-import { isHit, type Hit, type LookupResult, type Miss } from "../core/store.js";
+import { isHit, type Hit, type LookupResult, type Miss } from "../core/lookup.js";
 import { encodeLeaseToken, encodeVersionToken } from "../core/version-token.js";
 import type { GetResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 

@@ -1,4 +1,4 @@
-import type { Hit, Versions } from "../../core/store.js";
+import type { Hit, Versions } from "../../core/lookup.js";
 import { VERSION_BYTES, type EntryLayout } from "../redis/entry-codec.js";
 import type { NamespaceKeys } from "../keys.js";
 

@@ -1,4 +1,4 @@
-import type { Versions } from "../../core/store.js";
+import type { Versions } from "../../core/lookup.js";
 import { VERSION_BYTES } from "../redis/entry-codec.js";
 
 /**

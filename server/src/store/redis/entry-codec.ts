@@ -1,4 +1,4 @@
-import type { Hit } from "../../core/store.js";
+import type { Hit } from "../../core/lookup.js";
 
 /**
  * Reads an entry as set.lua writes it:
