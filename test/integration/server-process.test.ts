@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { expect } from "chai";
 import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import { bytes, sleep, text } from "../helpers/app.js";
 import { RedisServer, sharedRedis } from "../helpers/redis-server.js";
-import { ServerProcess } from "../helpers/server-process.js";
+import { BUILT_ENTRY, ServerProcess } from "../helpers/server-process.js";
 
 describe("server processes", function () {
   this.timeout(40_000);
@@ -15,11 +16,14 @@ describe("server processes", function () {
   };
   after(() => clients.forEach((c) => c.close()));
 
-  it("shares one Redis between two processes: an invalidation on one is a miss on the other", async () => {
+  // The second process is the built server in dist/, what `make run` starts:
+  // its Lua scripts and descriptors must have been copied by the build.
+  it("shares one Redis between the sources and the built server: an invalidation on one is a miss on the other", async () => {
+    expect(existsSync(BUILT_ENTRY[0]!), "dist/ missing: run make build (make test does)").to.equal(true);
     const redis = await sharedRedis();
     const [one, two] = await Promise.all([
       ServerProcess.start({ REDIS_URL: redis.url }),
-      ServerProcess.start({ REDIS_URL: redis.url }),
+      ServerProcess.start({ REDIS_URL: redis.url }, [], BUILT_ENTRY),
     ]);
     try {
       const a = client(one.address, "shared");
