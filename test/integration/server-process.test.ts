@@ -89,4 +89,21 @@ describe("server processes", function () {
     }
     expect(stderr).to.include("PORT: expected a whole number");
   });
+
+  it("exits 2 with the reason, and no stack, on any setting it cannot start with", () => {
+    const env = { ...process.env, HOST: "127.0.0.1", PORT: "0", REDIS_URL: "" };
+    for (const [extra, reason] of [
+      [{ TLS_CERT_FILE: "/nonexistent.pem" }, "TLS needs both TLS_CERT_FILE and TLS_KEY_FILE"],
+      [{ TOKENS_FILE: "/nonexistent-tokens.json" }, "/nonexistent-tokens.json"],
+    ] as const) {
+      let failure: { status: number; stderr: Buffer } | undefined;
+      try {
+        execFileSync(process.execPath, ["--import", "tsx", "server/src/main.ts"], { env: { ...env, ...extra }, stdio: "pipe" });
+      } catch (err) {
+        failure = err as { status: number; stderr: Buffer };
+      }
+      expect(failure?.status, reason).to.equal(2);
+      expect(String(failure?.stderr)).to.include(`taggedcache: `).and.include(reason).and.not.include("    at ");
+    }
+  });
 });

@@ -1,6 +1,8 @@
 /**
- * The cache's one error hierarchy. The transport maps `code` to a wire status;
- * `cause` is kept for logs and never shown to callers.
+ * The server's errors, in one place. CacheErrors are what calls fail with:
+ * the transport maps `code` to a wire status; `cause` is kept for logs and
+ * never shown to callers. StartupErrors stop the server from starting: main
+ * prints the message and exits with status 2.
  */
 export type CacheErrorCode =
   | "invalid_argument"
@@ -46,3 +48,20 @@ export class StoreFullError extends CacheError {
     this.name = "StoreFullError";
   }
 }
+
+/** A setting the server cannot start with; its message names the setting. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A flag or variable has a value that cannot be used. */
+export class ConfigError extends StartupError {}
+
+/** The tokens file cannot be read or breaks a rule. */
+export class TokensFileError extends StartupError {}
+
+/** TLS settings that cannot work together, or files that cannot be read. */
+export class TlsConfigError extends StartupError {}

@@ -19,14 +19,6 @@ export interface SetTokens {
   readonly leaseToken: Uint8Array;
 }
 
-/** Lease settings used when none are configured (see config.ts). */
-export const DEFAULT_LEASE_SETTINGS: LeaseSettings = {
-  leaseLifetimeMs: 10_000,
-  maxLeaseLifetimeMs: 600_000,
-  leaseWaitMs: 10_000,
-  leaseRecheckMs: 250,
-};
-
 /**
  * The cache: validates and normalizes requests, then hands them to a Store.
  * It knows nothing of the transport; errors are CacheErrors.
@@ -34,9 +26,8 @@ export const DEFAULT_LEASE_SETTINGS: LeaseSettings = {
 export class TaggedCache {
   constructor(
     private readonly store: Store,
-    private readonly limits: Limits,
-    private readonly lifetimes: Lifetimes,
-    private readonly leaseSettings: LeaseSettings = DEFAULT_LEASE_SETTINGS,
+    private readonly limits: Limits & Lifetimes,
+    private readonly leaseSettings: LeaseSettings,
   ) {}
 
   /** Reads one entry; undefined on a miss. `tags` is sorted in place. */
@@ -78,7 +69,7 @@ export class TaggedCache {
     checkKey(this.limits, key);
     checkValue(this.limits, value);
     const sorted = checkTags(this.limits, tags);
-    const lifetime = checkLifetime(this.limits, lifetimeMs, this.lifetimes.defaultLifetimeMs);
+    const lifetime = checkLifetime(this.limits, lifetimeMs, this.limits.defaultLifetimeMs);
     return this.store.set(ns, key, value, sorted, lifetime);
   }
 
@@ -137,7 +128,7 @@ export class TaggedCache {
     checkKey(this.limits, key);
     checkValue(this.limits, value);
     const sorted = checkTags(this.limits, tags);
-    const lifetime = checkLifetime(this.limits, lifetimeMs, this.lifetimes.defaultLifetimeMs);
+    const lifetime = checkLifetime(this.limits, lifetimeMs, this.limits.defaultLifetimeMs);
     const lease = tokens.leaseToken.length > 0 ? decodeLeaseToken(tokens.leaseToken) : undefined;
     const fromToken = tokens.versionToken.length > 0;
     const versions = fromToken ? decodeVersionToken(tokens.versionToken) : lease!.versions;

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { namespaceOrDefault } from "../core/validate.js";
 
 /** Events of the lease protocol, counted by recordLease. */
 export type LeaseEvent = "grant" | "wait" | "timeout";
@@ -166,7 +167,7 @@ export class Metrics {
   }
 
   private label(namespace: string): string {
-    const ns = namespace === "" ? "default" : namespace;
+    const ns = namespaceOrDefault(namespace);
     if (this.namespaces.has(ns)) return ns;
     if (this.namespaces.size >= MAX_NAMESPACE_LABELS) return OTHER_NAMESPACES;
     this.namespaces.add(ns);

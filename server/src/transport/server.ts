@@ -18,7 +18,7 @@ export interface ListenOptions extends TransportOptions, PingPolicy {
   readonly port: number;
   readonly credentials: ServerCredentials;
   /** Largest request the server accepts, in bytes. */
-  readonly maxReceiveBytes: number;
+  readonly maxReceiveMessageBytes: number;
   /** HTTP/2 streams (calls) one connection may have open at once. */
   readonly maxConcurrentStreams: number;
   /** The server pings a connection idle this long, in ms. */
@@ -51,7 +51,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const tracker = new CallTracker(ctx.metrics);
   const server = new Server({
-    "grpc.max_receive_message_length": options.maxReceiveBytes,
+    "grpc.max_receive_message_length": options.maxReceiveMessageBytes,
     "grpc.max_concurrent_streams": options.maxConcurrentStreams,
     "grpc.keepalive_time_ms": options.keepaliveTimeMs,
     "grpc.keepalive_timeout_ms": options.keepaliveTimeoutMs,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { status, type Metadata } from "@grpc/grpc-js";
-import { DEFAULT_NAMESPACE } from "../../core/validate.js";
+import { namespaceOrDefault } from "../../core/validate.js";
 import type { CallStatus } from "../status.js";
 import type { Permission, TokenEntry } from "./tokens-file.js";
 
@@ -75,7 +75,7 @@ export class Authorizer {
     if (!this.enabled) return undefined;
     const entry = this.byDigest.get(caller.digest);
     if (entry === undefined) return UNKNOWN;
-    const ns = namespace === "" ? DEFAULT_NAMESPACE : namespace;
+    const ns = namespaceOrDefault(namespace);
     if (entry.permissions.has(permission) && allows(entry, ns)) return undefined;
     return {
       code: status.PERMISSION_DENIED,
