@@ -5,6 +5,7 @@
 
 /** A valid entry found by a lookup. */
 export interface Hit {
+  readonly hit: true;
   /** The stored bytes; callers must not modify them. */
   readonly value: Uint8Array;
   /** The entry's tags, sorted. */
@@ -38,7 +39,7 @@ export type LookupResult = Hit | Miss | undefined;
 
 /** True for a hit; narrows away both kinds of miss. */
 export function isHit(r: LookupResult): r is Hit {
-  return r !== undefined && (r as Miss).hit !== false;
+  return r !== undefined && r.hit;
 }
 
 /**

@@ -173,7 +173,7 @@ export class MemoryStore implements Store, MemoryEntries {
     if (tags.length > 0 && !sameTags(tags, e.tags)) return undefined;
     this.entries.delete(id);
     this.entries.set(id, e);
-    return { value: e.value, tags: e.tags, ttlMs: e.expiresAt === Infinity ? -1 : e.expiresAt - now };
+    return { hit: true, value: e.value, tags: e.tags, ttlMs: e.expiresAt === Infinity ? -1 : e.expiresAt - now };
   }
 
   private isStale(e: Entry, now: number): boolean {

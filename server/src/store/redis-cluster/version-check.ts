@@ -62,7 +62,7 @@ export class VersionKeys {
     for (let i = 0; i < tags.length; i++) {
       if (!sameVersion(raw, layout.versionAt[i + 1]!, current[this.tagAt.get(tags[i]!)!])) return "stale";
     }
-    return { value: raw.subarray(layout.valueAt), tags, ttlMs: entry.ttlMs };
+    return { hit: true, value: raw.subarray(layout.valueAt), tags, ttlMs: entry.ttlMs };
   }
 }
 
