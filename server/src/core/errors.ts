@@ -8,7 +8,6 @@ export type CacheErrorCode =
   | "invalid_argument"
   | "unavailable"
   | "resource_exhausted"
-  | "failed_precondition"
   | "internal";
 
 /** Base class of every error the cache core raises on purpose. */

@@ -8,7 +8,6 @@ const CODES: Record<CacheErrorCode, status> = {
   invalid_argument: status.INVALID_ARGUMENT,
   unavailable: status.UNAVAILABLE,
   resource_exhausted: status.RESOURCE_EXHAUSTED,
-  failed_precondition: status.FAILED_PRECONDITION,
   internal: status.INTERNAL,
 };
 
