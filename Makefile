@@ -1,4 +1,5 @@
-# TaggedCache. `make help` lists the targets.
+# TaggedCache. `make help` lists the targets; each runs the npm script of its name
+# (package.json), which holds the one definition of every step.
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
@@ -20,26 +21,16 @@ node_modules/.installed: package.json package-lock.json clients/typescript/packa
 install: node_modules/.installed ## Install the npm dependencies (npm ci)
 
 $(GEN_STAMP): node_modules/.installed buf.gen.yaml buf.yaml $(PROTOS)
-	rm -rf server/src/gen clients/typescript/src/gen
-	buf generate
-	buf build -o server/src/gen/taggedcache.binpb
+	npm run generate
 	touch $@
 
 generate: $(GEN_STAMP) ## Generate code and the descriptor image from proto/
 
-build: generate ## Compile the server to dist/
-	tsc -p tsconfig.build.json
-	mkdir -p dist/server/src/store/redis/lua/lib dist/server/src/gen
-	cp server/src/store/redis/lua/*.lua dist/server/src/store/redis/lua/
-	cp server/src/store/redis/lua/lib/*.lua dist/server/src/store/redis/lua/lib/
-	cp server/src/gen/taggedcache.binpb dist/server/src/gen/
+build: generate ## Compile the server to dist/, with its Lua scripts and descriptors
+	npm run build
 
 lint: generate ## buf lint, buf breaking against main, type-check
-	buf lint
-	@if git rev-parse -q --verify main >/dev/null && git cat-file -e main:proto 2>/dev/null; then \
-	  echo "buf breaking against main"; buf breaking --against '.git#branch=main,subdir=proto'; \
-	else echo "buf breaking: no proto on main yet, skipped"; fi
-	tsc -p tsconfig.json --noEmit
+	npm run lint
 
 redis-server: ## Install redis-server if missing (as root, via apt-get)
 	test/ensure-redis-server.sh
@@ -47,19 +38,14 @@ redis-server: ## Install redis-server if missing (as root, via apt-get)
 openssl: ## Install openssl if missing (as root, via apt-get); the TLS tests need it
 	test/ensure-openssl.sh
 
-test: lint redis-server openssl ## Lint, then run the whole test suite against real Redis
-	mocha 'test/**/*.test.ts' 'clients/typescript/test/**/*.test.ts'
+test: build lint redis-server openssl ## Build and lint, then run the whole test suite (the built server too) against real Redis
+	npm run mocha
 
 run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
-	node dist/server/src/main.js $(ARGS)
+	npm start --silent -- $(ARGS)
 
-bench: build redis-server ## Run the benchmarks (minutes); see bench/
-	tsc -p tsconfig.bench.json
-	node --import tsx bench/run.ts
-	@if [ -z "$${BENCH_QUICK:-}" ]; then \
-	  echo "cluster case: GetMany on a 3-master Redis Cluster against one Redis, spread over shards"; \
-	  node --import tsx bench/cluster.ts | tee bench/results/cluster.txt; \
-	fi
+bench: generate redis-server ## Build, then run the benchmarks (minutes); see bench/
+	npm run bench
 
 soak: generate redis-server ## Model-check >= 100,000 random concurrent operations (minutes)
 	node --import tsx test/model/soak.ts

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { RedisStore } from "../../server/src/store/redis/redis-store.js";
+import type { RedisStore } from "../../server/src/store/redis-standalone/redis-store.js";
 import type { ServerProcess } from "./server-process.js";
 
 /** What every case gets: the run's Redis and the real server, both already started. */

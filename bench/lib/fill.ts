@@ -1,4 +1,4 @@
-import { RedisStore } from "../../server/src/store/redis/redis-store.js";
+import { RedisStore } from "../../server/src/store/redis-standalone/redis-store.js";
 import { NAMESPACE, VALUE } from "./data.js";
 
 const IN_FLIGHT = 4000;

@@ -6,12 +6,10 @@ import { startNoopServer } from "./noop-server.js";
 
 // A server in its own process, so its CPU time and memory are its own.
 // BENCH_SERVER=cache runs the real server (on REDIS_URL); =noop the no-op one.
-const ENVELOPE_BYTES = 64 * 1024;
-
 serve({
   async start(): Promise<number> {
     const config = loadConfig([], { REDIS_URL: process.env.REDIS_URL, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" });
-    if (process.env.BENCH_SERVER === "noop") return startNoopServer(config.maxValueBytes + ENVELOPE_BYTES);
+    if (process.env.BENCH_SERVER === "noop") return startNoopServer(config.server.maxReceiveMessageBytes);
     const app = await startApp(config, pino({ level: "warn" }));
     return app.port;
   },

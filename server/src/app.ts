@@ -27,23 +27,22 @@ export interface App {
 // How long stopping waits for the store to close after the server has.
 const STORE_CLOSE_MS = 1000;
 
-// Room for the protobuf framing around the largest value.
-const ENVELOPE_BYTES = 64 * 1024;
-
 /** Opens the store and starts serving; used by main and by the tests. */
-export async function startApp(config: Config, log: Logger, store: Store = openStore(config)): Promise<App> {
-  const where = storeLocation(config);
-  log.info({ config: { ...config, redisUrl: config.redisUrl && redactUrl(config.redisUrl) } }, "configuration");
+export async function startApp(config: Config, log: Logger, store: Store = openStore(config.store)): Promise<App> {
+  const { server: listen, observability } = config;
+  const where = storeLocation(config.store);
+  const redisUrl = config.store.redisUrl && redactUrl(config.store.redisUrl);
+  log.info({ config: { ...config, store: { ...config.store, redisUrl } } }, "configuration");
   let auth, tls;
   try {
-    auth = openAuthorizer(config.tokensFile, log);
-    tls = serverCredentials({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, clientCaFile: config.tlsClientCaFile });
+    auth = openAuthorizer(config.auth.tokensFile, log);
+    tls = serverCredentials({ certFile: listen.tlsCertFile, keyFile: listen.tlsKeyFile, clientCaFile: listen.tlsClientCaFile });
   } catch (err) {
     await store.close();
     throw err;
   }
   log.info({ tls: tls.mode }, `transport security: ${tls.mode}`);
-  const metrics = new Metrics(config.metricsPort !== undefined);
+  const metrics = new Metrics(observability.metricsPort !== undefined);
   const inFlight = new InFlight();
   log.info({ store: store.kind, where }, `using the ${store.kind} store`);
   store.onStateChange((state) => {
@@ -51,31 +50,19 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
     if (state === "ready") log.info("store reachable");
     else log.warn("store unreachable; calls fail with UNAVAILABLE");
   });
-  if (!(await store.waitUntilReady(config.redisConnectTimeoutMs))) {
+  if (!(await store.waitUntilReady(config.store.redisConnectTimeoutMs))) {
     log.warn("store unreachable at start; serving UNAVAILABLE until it answers");
   }
   metrics.recordStoreState(store.state === "ready");
-  const cache = new TaggedCache(store, config, config, config);
+  const cache = new TaggedCache(store, config.limits, config.leases);
   let server: RunningServer;
   let metricsServer: MetricsServer | undefined;
   try {
-    if (config.metricsPort !== undefined) {
-      metricsServer = await startMetricsServer(metrics.registry, config.metricsHost ?? config.host, config.metricsPort);
-      log.info({ metricsPort: metricsServer.port }, `metrics at http://${config.metricsHost ?? config.host}:${metricsServer.port}/metrics`);
+    if (observability.metricsPort !== undefined) {
+      metricsServer = await startMetricsServer(metrics.registry, observability.metricsHost, observability.metricsPort);
+      log.info({ metricsPort: metricsServer.port }, `metrics at http://${observability.metricsHost}:${metricsServer.port}/metrics`);
     }
-    server = await startServer(cache, store, { log, auth, metrics, inFlight }, {
-      host: config.host,
-      port: config.port,
-      credentials: tls.credentials,
-      maxBatchesInFlight: config.maxBatchesInFlight,
-      maxKeysInFlight: config.maxKeysInFlight,
-      maxReceiveBytes: config.maxReceiveMessageBytes ?? config.maxValueBytes + ENVELOPE_BYTES,
-      maxConcurrentStreams: config.maxConcurrentStreams,
-      keepaliveTimeMs: config.keepaliveTimeMs,
-      keepaliveTimeoutMs: config.keepaliveTimeoutMs,
-      minPingIntervalMs: config.minPingIntervalMs,
-      maxPingStrikes: config.maxPingStrikes,
-    });
+    server = await startServer(cache, store, { log, auth, metrics, inFlight }, { ...listen, credentials: tls.credentials });
   } catch (err) {
     await metricsServer?.close();
     await store.close();
@@ -85,10 +72,10 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
     port: server.port,
     store,
     metricsPort: metricsServer?.port,
-    reloadTokens: () => reloadTokens(auth, config.tokensFile, log),
+    reloadTokens: () => reloadTokens(auth, config.auth.tokensFile, log),
     inFlight,
     stop: async () => {
-      await server.shutdown(config.shutdownGraceMs);
+      await server.shutdown(listen.shutdownGraceMs);
       await metricsServer?.close();
       // A Redis that does not answer must not hold the exit past the grace.
       await Promise.race([store.close(), new Promise((r) => setTimeout(r, STORE_CLOSE_MS).unref())]);

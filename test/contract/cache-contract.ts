@@ -169,7 +169,7 @@ export function cacheContract(name: string, target: ContractTarget): void {
       it("applies the server's default lifetime when none is given", async () => {
         await c.set("k", bytes("v"));
         const ttl = (await c.getEntry("k"))?.ttlMs;
-        expect(ttl).to.be.within(server.config.defaultLifetimeMs - 5000, server.config.defaultLifetimeMs);
+        expect(ttl).to.be.within(server.config.limits.defaultLifetimeMs - 5000, server.config.limits.defaultLifetimeMs);
       });
     });
 

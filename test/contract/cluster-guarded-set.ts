@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { Cluster } from "ioredis";
-import { isHit, type Miss } from "../../server/src/core/store.js";
+import { isHit, type Miss } from "../../server/src/core/lookup.js";
 import { ClusterLeases } from "../../server/src/store/redis-cluster/cluster-leases.js";
 import { ClusterStore } from "../../server/src/store/redis-cluster/cluster-store.js";
-import { KeyScheme } from "../../server/src/store/redis/keys.js";
+import { KeyScheme } from "../../server/src/store/keys.js";
 import { LeaseNotices } from "../../server/src/store/redis/lease-notices.js";
 import { RandomVersions } from "../../server/src/store/redis/random-versions.js";
 import { defineScripts } from "../../server/src/store/redis/scripts.js";
@@ -43,7 +43,7 @@ export function guardedSetSteps(cluster: () => RedisCluster): void {
         },
       });
       notices = new LeaseNotices(() => redis.duplicate());
-      const leases = new ClusterLeases(intercepted, new KeyScheme("tc"), "tc", new RandomVersions(), 60_000, notices);
+      const leases = new ClusterLeases(intercepted, new KeyScheme("tc"), new RandomVersions(), 60_000, notices);
       setGuarded = (key, versions) => leases.setGuarded("ns", key, bytes("v"), ["t"], 0, { versions, leaseId: undefined });
     });
     after(async () => {

@@ -77,7 +77,7 @@ export function leaseContract(name: string, target: ContractTarget): void {
       it("go to the first caller; the next one is told to wait, or waits for the value", async () => {
         const first = await c.read("k", { tags: ["a"], lease: true });
         expect(first.leaseToken).to.be.instanceOf(Uint8Array);
-        expect(first.leaseLifetimeMs).to.equal(server.config.leaseLifetimeMs);
+        expect(first.leaseLifetimeMs).to.equal(server.config.leases.leaseLifetimeMs);
         const impatient = await c.read("k", { tags: ["a"], lease: { waitMs: 0 } });
         expect(impatient.leaseToken).to.equal(undefined);
         expect(impatient.versionToken).to.be.instanceOf(Uint8Array);
@@ -125,7 +125,7 @@ export function leaseContract(name: string, target: ContractTarget): void {
       });
 
       it("are refused beyond the server's limit", async () => {
-        const max = server.config.maxLeaseLifetimeMs;
+        const max = server.config.leases.maxLeaseLifetimeMs;
         const err = await rejection(c.read("k", { lease: { lifetimeMs: max + 1 } }));
         expect(err.code).to.equal(INVALID_ARGUMENT);
         expect(err.details).to.equal(`lease.lifetime_ms: must be at most ${max} ms (got ${max + 1})`);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Redis } from "ioredis";
-import { isHit } from "../../server/src/core/store.js";
-import { RedisStore } from "../../server/src/store/redis/redis-store.js";
+import { isHit } from "../../server/src/core/lookup.js";
+import { RedisStore } from "../../server/src/store/redis-standalone/redis-store.js";
 import { sharedRedis, waitFor } from "../helpers/redis-server.js";
 
 describe("a Redis connection that ioredis gives up on", () => {

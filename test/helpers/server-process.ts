@@ -2,6 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { sleep } from "./app.js";
 
+/** The server's sources, run through tsx. */
+export const SOURCE_ENTRY = ["--import", "tsx", "server/src/main.ts"];
+/** The built server in dist/, exactly what `make run` starts (`make test` builds it first). */
+export const BUILT_ENTRY = ["dist/server/src/main.js"];
+
 /** A server started as its own process, as `make run` would start it. */
 export class ServerProcess {
   /** Resolves with the exit code once the process has exited. */
@@ -42,9 +47,9 @@ export class ServerProcess {
     }
   }
 
-  /** Starts server/src/main.ts with the given environment and waits until it listens. */
-  static async start(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-    const proc = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts", ...args], {
+  /** Starts the server (its sources unless `entry` says otherwise) and waits until it listens. */
+  static async start(env: Record<string, string>, args: string[] = [], entry = SOURCE_ENTRY): Promise<ServerProcess> {
+    const proc = spawn(process.execPath, [...entry, ...args], {
       env: { ...process.env, HOST: "127.0.0.1", PORT: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { encodeEntry, parseEntry } from "../../server/src/store/redis/entry-codec.js";
-import { RedisStore } from "../../server/src/store/redis/redis-store.js";
+import { RedisStore } from "../../server/src/store/redis-standalone/redis-store.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 
 // The Cluster store builds entries in TypeScript and checks them outside

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { expect } from "chai";
 import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import { bytes, sleep, text } from "../helpers/app.js";
 import { RedisServer, sharedRedis } from "../helpers/redis-server.js";
-import { ServerProcess } from "../helpers/server-process.js";
+import { BUILT_ENTRY, ServerProcess } from "../helpers/server-process.js";
 
 describe("server processes", function () {
   this.timeout(40_000);
@@ -15,11 +16,14 @@ describe("server processes", function () {
   };
   after(() => clients.forEach((c) => c.close()));
 
-  it("shares one Redis between two processes: an invalidation on one is a miss on the other", async () => {
+  // The second process is the built server in dist/, what `make run` starts:
+  // its Lua scripts and descriptors must have been copied by the build.
+  it("shares one Redis between the sources and the built server: an invalidation on one is a miss on the other", async () => {
+    expect(existsSync(BUILT_ENTRY[0]!), "dist/ missing: run make build (make test does)").to.equal(true);
     const redis = await sharedRedis();
     const [one, two] = await Promise.all([
       ServerProcess.start({ REDIS_URL: redis.url }),
-      ServerProcess.start({ REDIS_URL: redis.url }),
+      ServerProcess.start({ REDIS_URL: redis.url }, [], BUILT_ENTRY),
     ]);
     try {
       const a = client(one.address, "shared");
@@ -84,5 +88,22 @@ describe("server processes", function () {
       expect((err as { status: number }).status).to.equal(2);
     }
     expect(stderr).to.include("PORT: expected a whole number");
+  });
+
+  it("exits 2 with the reason, and no stack, on any setting it cannot start with", () => {
+    const env = { ...process.env, HOST: "127.0.0.1", PORT: "0", REDIS_URL: "" };
+    for (const [extra, reason] of [
+      [{ TLS_CERT_FILE: "/nonexistent.pem" }, "TLS needs both TLS_CERT_FILE and TLS_KEY_FILE"],
+      [{ TOKENS_FILE: "/nonexistent-tokens.json" }, "/nonexistent-tokens.json"],
+    ] as const) {
+      let failure: { status: number; stderr: Buffer } | undefined;
+      try {
+        execFileSync(process.execPath, ["--import", "tsx", "server/src/main.ts"], { env: { ...env, ...extra }, stdio: "pipe" });
+      } catch (err) {
+        failure = err as { status: number; stderr: Buffer };
+      }
+      expect(failure?.status, reason).to.equal(2);
+      expect(String(failure?.stderr)).to.include(`taggedcache: `).and.include(reason).and.not.include("    at ");
+    }
   });
 });

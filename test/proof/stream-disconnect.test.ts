@@ -58,7 +58,7 @@ describe("GetMany streams cut short", function () {
     await once(proc, "exit");
     await idle();
     console.log(`      figures: ${held} batches held (limit 16) while the client did not read; 0 after it was killed`);
-    expect(held).to.be.at.most(server.config.maxBatchesInFlight);
+    expect(held).to.be.at.most(server.config.server.maxBatchesInFlight);
   });
 
   it("gives the client a clear UNAVAILABLE when the server is killed mid-stream", async () => {

@@ -14,7 +14,7 @@ function countReads(store: Store): { n: number } {
   const getMany = store.getMany.bind(store);
   store.get = (...args) => (counter.n++, get(...args));
   store.getMany = (...args) => (counter.n++, getMany(...args));
-  const leases = store.leases!;
+  const leases = store.leases;
   const acquire = leases.acquire.bind(leases);
   leases.acquire = (...args) => (counter.n++, acquire(...args));
   return counter;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { KeyScheme } from "../../server/src/store/redis/keys.js";
+import { KeyScheme } from "../../server/src/store/keys.js";
 
 describe("key scheme", () => {
   const keys = new KeyScheme("tc");

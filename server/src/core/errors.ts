@@ -1,12 +1,13 @@
 /**
- * The cache's one error hierarchy. The transport maps `code` to a wire status;
- * `cause` is kept for logs and never shown to callers.
+ * The server's errors, in one place. CacheErrors are what calls fail with:
+ * the transport maps `code` to a wire status; `cause` is kept for logs and
+ * never shown to callers. StartupErrors stop the server from starting: main
+ * prints the message and exits with status 2.
  */
 export type CacheErrorCode =
   | "invalid_argument"
   | "unavailable"
   | "resource_exhausted"
-  | "failed_precondition"
   | "internal";
 
 /** Base class of every error the cache core raises on purpose. */
@@ -47,10 +48,19 @@ export class StoreFullError extends CacheError {
   }
 }
 
-/** The request needs something this server's store does not offer. */
-export class UnsupportedError extends CacheError {
+/** A setting the server cannot start with; its message names the setting. */
+export class StartupError extends Error {
   constructor(message: string) {
-    super("failed_precondition", message);
-    this.name = "UnsupportedError";
+    super(message);
+    this.name = new.target.name;
   }
 }
+
+/** A flag or variable has a value that cannot be used. */
+export class ConfigError extends StartupError {}
+
+/** The tokens file cannot be read or breaks a rule. */
+export class TokensFileError extends StartupError {}
+
+/** TLS settings that cannot work together, or files that cannot be read. */
+export class TlsConfigError extends StartupError {}

@@ -1,4 +1,4 @@
-import type { Hit, Versions } from "./store.js";
+import type { Hit, Versions } from "./lookup.js";
 
 /**
  * What a store offers for leases and guarded Sets, on top of the Store

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { LeaseStore } from "./lease-store.js";
 import { LEASE_ID_BYTES } from "./version-token.js";
-import type { Hit, Versions } from "./store.js";
+import type { Hit, Versions } from "./lookup.js";
 
 /** The outcome of a Get that asked for a lease. */
 export interface LeasedGet {

@@ -4,59 +4,13 @@
  * normalized by the core: namespaces non-empty, tag lists sorted and free of
  * duplicates, lifetimes in milliseconds within limits.
  *
- * Leases and version tokens added two things, both optional for a store:
- * lookups may answer a Miss carrying the versions they saw (plain undefined
+ * Lookups may answer a Miss carrying the versions they saw (plain undefined
  * still means a miss, without a version token), and `leases` offers the
- * LeaseStore operations. A store without them works as before; the core
- * refuses what it cannot honour instead of skipping a check.
+ * LeaseStore operations that leases and version tokens rest on.
  */
 
 import type { LeaseStore } from "./lease-store.js";
-
-/** A valid entry found by a lookup. */
-export interface Hit {
-  /** The stored bytes; callers must not modify them. */
-  readonly value: Uint8Array;
-  /** The entry's tags, sorted. */
-  readonly tags: readonly string[];
-  /** Remaining lifetime in milliseconds, or -1 when the entry never expires. */
-  readonly ttlMs: number;
-}
-
-/** The versions a lookup saw: what a version token carries. */
-export interface Versions {
-  /** The namespace's version; undefined when it had none. */
-  readonly ns: Uint8Array | undefined;
-  /** The tags covered, sorted. */
-  readonly tags: readonly string[];
-  /** One per tag, in order: its version, undefined when it had none. */
-  readonly tagVersions: readonly (Uint8Array | undefined)[];
-}
-
-/**
- * A miss that reports the versions of the namespace and of the lookup's tags
- * at the time of the miss. Stores may return plain `undefined` instead (a
- * miss without a version token).
- */
-export interface Miss {
-  readonly hit: false;
-  readonly versions: Versions;
-}
-
-/** What a lookup finds: a hit, or a miss with or without versions. */
-export type LookupResult = Hit | Miss | undefined;
-
-/** True for a hit; narrows away both kinds of miss. */
-export function isHit(r: LookupResult): r is Hit {
-  return r !== undefined && (r as Miss).hit !== false;
-}
-
-/** One lookup of a batch. */
-export interface Lookup {
-  readonly key: string;
-  /** Empty: any tag set. Otherwise the exact tag set the entry must have. */
-  readonly tags: readonly string[];
-}
+import type { Lookup, LookupResult } from "./lookup.js";
 
 /** Connection state a store reports, for health checks and logs. */
 export type StoreState = "ready" | "unavailable";
@@ -108,12 +62,8 @@ export interface Store {
   /** Current connection state. */
   readonly state: StoreState;
 
-  /**
-   * Leases and guarded Sets (see lease-store.ts). Optional: without it,
-   * Gets asking for a lease and Sets presenting a token fail with
-   * FAILED_PRECONDITION rather than silently skip the check.
-   */
-  readonly leases?: LeaseStore;
+  /** Leases and guarded Sets (see lease-store.ts). */
+  readonly leases: LeaseStore;
 
   /** Releases connections and timers. */
   close(): Promise<void>;

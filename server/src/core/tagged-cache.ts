@@ -1,8 +1,8 @@
 import type { LeaseSettings, Lifetimes, Limits } from "./limits.js";
-import type { LeaseStore } from "./lease-store.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
-import type { LookupResult, Store } from "./store.js";
-import { InvalidArgumentError, UnsupportedError } from "./errors.js";
+import type { Lookup, LookupResult } from "./lookup.js";
+import type { Store } from "./store.js";
+import { InvalidArgumentError } from "./errors.js";
 import { checkCovered, checkLeaseOptions, type LeaseOptionsInput } from "./validate-lease.js";
 import { decodeLeaseToken, decodeVersionToken } from "./version-token.js";
 import {
@@ -19,20 +19,6 @@ export interface SetTokens {
   readonly leaseToken: Uint8Array;
 }
 
-/** Lease settings used when none are configured (see config.ts). */
-export const DEFAULT_LEASE_SETTINGS: LeaseSettings = {
-  leaseLifetimeMs: 10_000,
-  maxLeaseLifetimeMs: 600_000,
-  leaseWaitMs: 10_000,
-  leaseRecheckMs: 250,
-};
-
-/** A lookup as it arrives from a caller: tags unsorted, possibly repeated. */
-export interface LookupRequest {
-  readonly key: string;
-  tags: string[];
-}
-
 /**
  * The cache: validates and normalizes requests, then hands them to a Store.
  * It knows nothing of the transport; errors are CacheErrors.
@@ -40,9 +26,8 @@ export interface LookupRequest {
 export class TaggedCache {
   constructor(
     private readonly store: Store,
-    private readonly limits: Limits,
-    private readonly lifetimes: Lifetimes,
-    private readonly leaseSettings: LeaseSettings = DEFAULT_LEASE_SETTINGS,
+    private readonly limits: Limits & Lifetimes,
+    private readonly leaseSettings: LeaseSettings,
   ) {}
 
   /** Reads one entry; undefined on a miss. `tags` is sorted in place. */
@@ -56,7 +41,7 @@ export class TaggedCache {
    * Reads a batch of entries of one namespace, one result per lookup in
    * order. The lookups' tag arrays are sorted in place.
    */
-  getMany(namespace: string, lookups: readonly LookupRequest[]): Promise<LookupResult[]> {
+  getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
     const ns = checkNamespace(this.limits, namespace);
     if (lookups.length > this.limits.maxBatchKeys) {
       throw new InvalidArgumentError(
@@ -84,7 +69,7 @@ export class TaggedCache {
     checkKey(this.limits, key);
     checkValue(this.limits, value);
     const sorted = checkTags(this.limits, tags);
-    const lifetime = checkLifetime(this.limits, lifetimeMs, this.lifetimes.defaultLifetimeMs);
+    const lifetime = checkLifetime(this.limits, lifetimeMs, this.limits.defaultLifetimeMs);
     return this.store.set(ns, key, value, sorted, lifetime);
   }
 
@@ -124,7 +109,7 @@ export class TaggedCache {
     const sorted = checkTags(this.limits, tags);
     const { leaseMs, waitMs } = checkLeaseOptions(this.leaseSettings, options);
     const req = { leaseMs, waitMs, deadline };
-    return leasedGet(this.leaseStore(), ns, key, sorted, req, this.leaseSettings.leaseRecheckMs);
+    return leasedGet(this.store.leases, ns, key, sorted, req, this.leaseSettings.leaseRecheckMs);
   }
 
   /**
@@ -143,25 +128,18 @@ export class TaggedCache {
     checkKey(this.limits, key);
     checkValue(this.limits, value);
     const sorted = checkTags(this.limits, tags);
-    const lifetime = checkLifetime(this.limits, lifetimeMs, this.lifetimes.defaultLifetimeMs);
+    const lifetime = checkLifetime(this.limits, lifetimeMs, this.limits.defaultLifetimeMs);
     const lease = tokens.leaseToken.length > 0 ? decodeLeaseToken(tokens.leaseToken) : undefined;
     const fromToken = tokens.versionToken.length > 0;
     const versions = fromToken ? decodeVersionToken(tokens.versionToken) : lease!.versions;
     checkCovered(sorted, versions, fromToken ? "version_token" : "lease_token");
-    return this.leaseStore().setGuarded(ns, key, value, sorted, lifetime, { versions, leaseId: lease?.leaseId });
+    return this.store.leases.setGuarded(ns, key, value, sorted, lifetime, { versions, leaseId: lease?.leaseId });
   }
 
   /** Gives up a lease; true when the token still held it. */
   release(namespace: string, key: string, leaseToken: Uint8Array): Promise<boolean> {
     const ns = checkNamespace(this.limits, namespace);
     checkKey(this.limits, key);
-    return this.leaseStore().release(ns, key, decodeLeaseToken(leaseToken).leaseId);
-  }
-
-  private leaseStore(): LeaseStore {
-    if (this.store.leases === undefined) {
-      throw new UnsupportedError(`the ${this.store.kind} store does not support leases and version tokens`);
-    }
-    return this.store.leases;
+    return this.store.leases.release(ns, key, decodeLeaseToken(leaseToken).leaseId);
   }
 }

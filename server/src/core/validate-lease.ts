@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from "./errors.js";
 import type { LeaseSettings } from "./limits.js";
-import type { Versions } from "./store.js";
+import type { Versions } from "./lookup.js";
 
 /** A Get's lease options as they arrive (proto `LeaseOptions`). */
 export interface LeaseOptionsInput {

@@ -4,6 +4,11 @@ import type { Limits } from "./limits.js";
 /** The namespace used when a request leaves it empty. */
 export const DEFAULT_NAMESPACE = "default";
 
+/** The namespace a request means: DEFAULT_NAMESPACE when it leaves it empty. */
+export function namespaceOrDefault(ns: string): string {
+  return ns.length === 0 ? DEFAULT_NAMESPACE : ns;
+}
+
 // A UTF-16 code unit never takes more than 3 UTF-8 bytes, so most strings
 // pass without being measured.
 function utf8Bytes(s: string, limit: number): number {
@@ -20,7 +25,7 @@ function checkText(field: string, s: string, limit: number): void {
 
 /** Returns the namespace to use, or throws when it is too long. */
 export function checkNamespace(limits: Limits, ns: string): string {
-  if (ns.length === 0) return DEFAULT_NAMESPACE;
+  if (ns.length === 0) return namespaceOrDefault(ns);
   checkText("namespace", ns, limits.maxNamespaceBytes);
   return ns;
 }

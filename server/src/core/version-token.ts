@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "./errors.js";
-import type { Versions } from "./store.js";
+import type { Versions } from "./lookup.js";
 
 /**
  * Version and lease tokens: opaque to clients, decoded only here.

@@ -1,4 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { LeasedGet } from "../core/leases.js";
+import { namespaceOrDefault } from "../core/validate.js";
 
 /** Events of the lease protocol, counted by recordLease. */
 export type LeaseEvent = "grant" | "wait" | "timeout";
@@ -125,12 +127,25 @@ export class Metrics {
     if (total > hits) this.lookups.inc({ namespace: ns, result: "miss" }, total - hits);
   }
 
-  /** Records one answered GetMany message of `keys` keys. */
-  recordGetManyBatch(namespace: string, keys: number): void {
+  /** Records one answered GetMany message of `keys` keys, `hits` of which hit. */
+  recordGetManyBatch(namespace: string, keys: number, hits: number): void {
     if (!this.enabled) return;
+    this.recordLookups(namespace, hits, keys);
     const ns = this.label(namespace);
     this.getManyBatches.inc({ namespace: ns });
     this.getManyKeys.inc({ namespace: ns }, keys);
+  }
+
+  /**
+   * Records a Get that asked for a lease: a lookup, and maybe a lease grant,
+   * a wait, or a wait that ran out with the lease still held by another.
+   */
+  recordLeasedGet(namespace: string, r: LeasedGet): void {
+    if (!this.enabled) return;
+    this.recordLookups(namespace, r.hit === undefined ? 0 : 1, 1);
+    if (r.leaseId !== undefined) this.recordLease(namespace, "grant");
+    if (r.waited) this.recordLease(namespace, "wait");
+    if (r.waited && r.hit === undefined && r.leaseId === undefined) this.recordLease(namespace, "timeout");
   }
 
   /** Adds `delta` (negative when answered or dropped) to the GetMany keys in flight. */
@@ -166,7 +181,7 @@ export class Metrics {
   }
 
   private label(namespace: string): string {
-    const ns = namespace === "" ? "default" : namespace;
+    const ns = namespaceOrDefault(namespace);
     if (this.namespaces.has(ns)) return ns;
     if (this.namespaces.size >= MAX_NAMESPACE_LABELS) return OTHER_NAMESPACES;
     this.namespaces.add(ns);

@@ -1,14 +1,15 @@
-import type { Config } from "../config.js";
+import type { StoreConfig } from "../config.js";
 import type { Store } from "../core/store.js";
+import { retryDelayMs } from "./redis/connection-options.js";
 import { MemoryStore } from "./memory/memory-store.js";
 import { ClusterStore } from "./redis-cluster/cluster-store.js";
-import { RedisStore, type RedisStoreOptions } from "./redis/redis-store.js";
+import { RedisStore, type RedisStoreOptions } from "./redis-standalone/redis-store.js";
 
 /**
  * Opens the store the configuration asks for: Redis Cluster with seed nodes,
  * a Sentinel-managed primary with Sentinels, Redis with a URL, else memory.
  */
-export function openStore(config: Config): Store {
+export function openStore(config: StoreConfig): Store {
   const options: RedisStoreOptions = {
     url: config.redisUrl,
     keyPrefix: config.keyPrefix,
@@ -16,8 +17,7 @@ export function openStore(config: Config): Store {
     commandTimeoutMs: config.redisCommandTimeoutMs,
     connectTimeoutMs: config.redisConnectTimeoutMs,
   };
-  // WAIT may take half the command timeout, leaving the rest for the reply.
-  const durability = { waitReplicas: config.redisWaitReplicas, waitMs: Math.ceil(config.redisCommandTimeoutMs / 2) };
+  const durability = { waitReplicas: config.redisWaitReplicas, waitMs: config.redisWaitMs };
   if (config.redisClusterNodes !== undefined) {
     return new ClusterStore({ ...options, nodes: config.redisClusterNodes, durability });
   }
@@ -25,7 +25,7 @@ export function openStore(config: Config): Store {
     return new RedisStore({ ...options, durability }, {
       sentinels: config.redisSentinels.map((s) => ({ ...s })),
       name: config.redisSentinelName,
-      sentinelRetryStrategy: (attempt) => Math.min(50 * attempt, 500),
+      sentinelRetryStrategy: retryDelayMs,
       // After a failover the old primary turns replica and refuses writes:
       // reconnect, which asks the Sentinels for the new primary.
       reconnectOnError: (err) => err.message.startsWith("READONLY"),
@@ -37,7 +37,7 @@ export function openStore(config: Config): Store {
 }
 
 /** Where the store is, for the start-up log; passwords never appear. */
-export function storeLocation(config: Config): string {
+export function storeLocation(config: StoreConfig): string {
   const list = (nodes: readonly { host: string; port: number }[]) => nodes.map((n) => `${n.host}:${n.port}`).join(",");
   if (config.redisClusterNodes !== undefined) return `cluster ${list(config.redisClusterNodes)}`;
   if (config.redisSentinels !== undefined) return `primary "${config.redisSentinelName}" of sentinels ${list(config.redisSentinels)}`;

@@ -6,6 +6,7 @@ import {
   type ServerInterceptor,
 } from "@grpc/grpc-js";
 import type { Metrics } from "../observability/metrics.js";
+import { SHUTTING_DOWN } from "./status.js";
 
 // Health Watch streams last as long as their client wants; a drain ends them
 // rather than wait for them.
@@ -24,7 +25,7 @@ export class CallTracker {
   /** Ends every open health Watch with UNAVAILABLE, after what it was already sent. */
   endWatches(): void {
     for (const call of this.watches) {
-      call.sendStatus({ code: status.UNAVAILABLE, details: "the server is shutting down", metadata: new Metadata() });
+      call.sendStatus({ ...SHUTTING_DOWN, metadata: new Metadata() });
     }
   }
 

@@ -1,13 +1,13 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import { isHit } from "../core/store.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
-import type { GetManyRequest, GetManyResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
+import type { GetManyRequest, GetManyResponse, GetResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { isRefusal, type Caller } from "./auth/authorizer.js";
-import { failure, type HandlerContext } from "./context.js";
-import type { TransportOptions } from "./handlers.js";
+import { PERMISSIONS } from "./auth/permissions.js";
+import type { HandlerContext, TransportOptions } from "./context.js";
+
 import { getResponse } from "./responses.js";
 import { Undecodable } from "./service-definition.js";
-import { undecodableStatus, type CallStatus } from "./status.js";
+import { failure, undecodableStatus, type CallStatus } from "./status.js";
 
 type Call = ServerDuplexStream<GetManyRequest | Undecodable, GetManyResponse>;
 
@@ -60,10 +60,11 @@ class GetManyStream {
     const keys = req instanceof Undecodable ? 0 : req.items.length;
     const slot: Slot = { keys, done: false, response: undefined, error: undefined };
     this.queue.push(slot);
-    this.keysInFlight += keys;
-    this.ctx.metrics.recordKeysInFlight(keys);
+    this.addKeys(keys);
     const refused =
-      req instanceof Undecodable ? undecodableStatus(req) : this.ctx.auth.check(this.caller, req.namespace, "read");
+      req instanceof Undecodable
+        ? undecodableStatus(req)
+        : this.ctx.auth.authorize(this.caller, req.namespace, PERMISSIONS.GetMany());
     if (refused !== undefined) this.settle(slot, undefined, refused);
     else this.lookup(slot, req as GetManyRequest);
     this.throttle();
@@ -91,17 +92,16 @@ class GetManyStream {
       } finally {
         inFlight.batches--;
       }
-      const results = new Array(hits.length);
+      const results = new Array<GetResponse>(hits.length);
       let found = 0;
       for (let i = 0; i < hits.length; i++) {
-        if (isHit(hits[i])) found++;
         results[i] = getResponse(hits[i]);
+        if (results[i]!.hit) found++;
       }
-      this.ctx.metrics.recordLookups(req.namespace, found, hits.length);
-      this.ctx.metrics.recordGetManyBatch(req.namespace, hits.length);
+      this.ctx.metrics.recordGetManyBatch(req.namespace, hits.length, found);
       this.settle(slot, { $typeName: "taggedcache.v1.GetManyResponse", batchId: req.batchId, results }, undefined);
     } catch (err) {
-      this.settle(slot, undefined, failure(this.ctx, err, "GetMany"));
+      this.settle(slot, undefined, failure(err, "GetMany", this.ctx.log, this.ctx.metrics));
     }
   }
 
@@ -110,8 +110,13 @@ class GetManyStream {
     if (this.finished) return;
     this.finished = true;
     this.ctx.inFlight.streams--;
-    this.ctx.metrics.recordKeysInFlight(-this.keysInFlight);
-    this.keysInFlight = 0;
+    this.addKeys(-this.keysInFlight);
+  }
+
+  // The one place the keys in flight change, so the gauge follows the count.
+  private addKeys(delta: number): void {
+    this.keysInFlight += delta;
+    this.ctx.metrics.recordKeysInFlight(delta);
   }
 
   private settle(slot: Slot, response: GetManyResponse | undefined, error: CallStatus | undefined): void {
@@ -124,8 +129,7 @@ class GetManyStream {
   private flush(): void {
     while (!this.finished && this.queue.length > 0 && this.queue[0]!.done) {
       const slot = this.queue.shift()!;
-      this.keysInFlight -= slot.keys;
-      this.ctx.metrics.recordKeysInFlight(-slot.keys);
+      this.addKeys(-slot.keys);
       if (slot.error !== undefined) {
         this.finish();
         this.call.emit("error", slot.error);

@@ -3,27 +3,17 @@ import type {
   ServerUnaryCall,
   UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import type { LeasedGet } from "../core/leases.js";
-import { isHit } from "../core/store.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import type * as pb from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { SetRefusal } from "../gen/taggedcache/v1/tagged_cache_pb.js";
-import type { Metrics } from "../observability/metrics.js";
 import { isRefusal } from "./auth/authorizer.js";
+import { PERMISSIONS } from "./auth/permissions.js";
 import type { Permission } from "./auth/tokens-file.js";
-import { failure, type HandlerContext } from "./context.js";
+import type { HandlerContext, TransportOptions } from "./context.js";
 import { getManyHandler } from "./get-many.js";
 import { getResponse, leasedResponse } from "./responses.js";
 import { Undecodable } from "./service-definition.js";
-import { undecodableStatus } from "./status.js";
-
-/** Limits of the transport itself. */
-export interface TransportOptions {
-  /** GetMany messages a stream may have unanswered before reading pauses. */
-  readonly maxBatchesInFlight: number;
-  /** GetMany keys a stream may have unanswered before reading pauses. */
-  readonly maxKeysInFlight: number;
-}
+import { failure, undecodableStatus } from "./status.js";
 
 type Unary<Req, Res> = (call: ServerUnaryCall<Req | Undecodable, Res>, done: sendUnaryData<Res>) => void;
 type Call = ServerUnaryCall<unknown, unknown>;
@@ -34,28 +24,22 @@ type Call = ServerUnaryCall<unknown, unknown>;
 // and so that GetMany can check each message in its place in the stream.
 function unary<Req extends { namespace: string }, Res>(
   rpc: string,
-  permission: Permission | ((req: Req) => readonly Permission[]),
+  permissions: (req: Req) => readonly Permission[],
   ctx: HandlerContext,
   run: (req: Req, call: Call) => Promise<Res>,
 ): Unary<Req, Res> {
-  // Resolved once per RPC, so a call allocates no permission list.
-  const fixed: readonly Permission[] = typeof permission === "function" ? [] : [permission];
-  const permissionsOf = typeof permission === "function" ? permission : () => fixed;
   return async (call, done) => {
     const caller = ctx.auth.identify(call.metadata);
     if (isRefusal(caller)) return done(caller);
     const req = call.request;
     if (req instanceof Undecodable) return done(undecodableStatus(req));
-    const permissions = permissionsOf(req);
-    for (let i = 0; i < permissions.length; i++) {
-      const denied = ctx.auth.check(caller, req.namespace, permissions[i]!);
-      if (denied !== undefined) return done(denied);
-    }
+    const denied = ctx.auth.authorize(caller, req.namespace, permissions(req));
+    if (denied !== undefined) return done(denied);
     ctx.inFlight.calls++;
     try {
       done(null, await run(req, call as Call));
     } catch (err) {
-      done(failure(ctx, err, rpc));
+      done(failure(err, rpc, ctx.log, ctx.metrics));
     } finally {
       ctx.inFlight.calls--;
     }
@@ -72,22 +56,6 @@ function deadlineOf(call: Call): number {
   return Number.isFinite(ms) ? ms : Infinity;
 }
 
-// A leased Get is a lookup, and may be a lease grant, a wait, or a wait that
-// ran out with the lease still held by another caller.
-function recordLeasedGet(metrics: Metrics, namespace: string, r: LeasedGet): LeasedGet {
-  metrics.recordLookups(namespace, r.hit === undefined ? 0 : 1, 1);
-  if (r.leaseId !== undefined) metrics.recordLease(namespace, "grant");
-  if (r.waited) metrics.recordLease(namespace, "wait");
-  if (r.waited && r.hit === undefined && r.leaseId === undefined) metrics.recordLease(namespace, "timeout");
-  return r;
-}
-
-// Taking a lease holds other callers back, so it needs "write" besides "read":
-// a read-only token cannot stall the writers of a namespace.
-const READ: readonly Permission[] = ["read"];
-const READ_AND_LEASE: readonly Permission[] = ["read", "write"];
-const getPermissions = (r: pb.GetRequest) => (r.lease === undefined ? READ : READ_AND_LEASE);
-
 /** The TaggedCache service implementation over a cache. */
 export function handlers(
   cache: TaggedCache,
@@ -96,36 +64,37 @@ export function handlers(
 ): UntypedServiceImplementation {
   const { metrics } = ctx;
   return {
-    Get: unary<pb.GetRequest, pb.GetResponse>("Get", getPermissions, ctx, async (r, call) => {
+    Get: unary<pb.GetRequest, pb.GetResponse>("Get", PERMISSIONS.Get, ctx, async (r, call) => {
       if (r.lease !== undefined) {
         const leased = await cache.getLeased(r.namespace, r.key, r.tags, r.lease, deadlineOf(call));
-        return leasedResponse(recordLeasedGet(metrics, r.namespace, leased));
+        metrics.recordLeasedGet(r.namespace, leased);
+        return leasedResponse(leased);
       }
-      const result = await cache.get(r.namespace, r.key, r.tags);
-      metrics.recordLookups(r.namespace, isHit(result) ? 1 : 0, 1);
-      return getResponse(result);
+      const response = getResponse(await cache.get(r.namespace, r.key, r.tags));
+      metrics.recordLookups(r.namespace, response.hit ? 1 : 0, 1);
+      return response;
     }),
-    Set: unary<pb.SetRequest, pb.SetResponse>("Set", "write", ctx, async (r) => {
+    Set: unary<pb.SetRequest, pb.SetResponse>("Set", PERMISSIONS.Set, ctx, async (r) => {
       if (r.versionToken.length === 0 && r.leaseToken.length === 0) {
         await cache.set(r.namespace, r.key, r.value, r.tags, r.lifetimeMs);
         return STORED;
       }
       return (await cache.setGuarded(r.namespace, r.key, r.value, r.tags, r.lifetimeMs, r)) ? STORED : REFUSED;
     }),
-    Release: unary<pb.ReleaseRequest, pb.ReleaseResponse>("Release", "write", ctx, async (r) => ({
+    Release: unary<pb.ReleaseRequest, pb.ReleaseResponse>("Release", PERMISSIONS.Release, ctx, async (r) => ({
       $typeName: "taggedcache.v1.ReleaseResponse",
       released: await cache.release(r.namespace, r.key, r.leaseToken),
     })),
-    Delete: unary<pb.DeleteRequest, pb.DeleteResponse>("Delete", "write", ctx, async (r) => ({
+    Delete: unary<pb.DeleteRequest, pb.DeleteResponse>("Delete", PERMISSIONS.Delete, ctx, async (r) => ({
       $typeName: "taggedcache.v1.DeleteResponse",
       deleted: await cache.delete(r.namespace, r.key),
     })),
-    Invalidate: unary<pb.InvalidateRequest, pb.InvalidateResponse>("Invalidate", "invalidate", ctx, async (r) => {
+    Invalidate: unary<pb.InvalidateRequest, pb.InvalidateResponse>("Invalidate", PERMISSIONS.Invalidate, ctx, async (r) => {
       await cache.invalidate(r.namespace, r.tags);
       metrics.recordInvalidation(r.namespace, "tags");
       return { $typeName: "taggedcache.v1.InvalidateResponse" };
     }),
-    InvalidateAll: unary<pb.InvalidateAllRequest, pb.InvalidateAllResponse>("InvalidateAll", "admin", ctx, async (r) => {
+    InvalidateAll: unary<pb.InvalidateAllRequest, pb.InvalidateAllResponse>("InvalidateAll", PERMISSIONS.InvalidateAll, ctx, async (r) => {
       await cache.invalidateAll(r.namespace);
       metrics.recordInvalidation(r.namespace, "all");
       return { $typeName: "taggedcache.v1.InvalidateAllResponse" };

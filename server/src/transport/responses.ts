@@ -1,5 +1,5 @@
 import type { LeasedGet } from "../core/leases.js";
-import { isHit, type Hit, type LookupResult, type Miss } from "../core/store.js";
+import type { Hit, LookupResult, Miss } from "../core/lookup.js";
 import { encodeLeaseToken, encodeVersionToken } from "../core/version-token.js";
 import type { GetResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 
@@ -27,8 +27,8 @@ function missResponse(m: Miss): GetResponse {
 
 /** The reply for a lookup result; a miss carries its version token. */
 export function getResponse(r: LookupResult): GetResponse {
-  if (!isHit(r)) return r === undefined ? MISS : missResponse(r);
-  return hitResponse(r);
+  if (r === undefined) return MISS;
+  return r.hit ? hitResponse(r) : missResponse(r);
 }
 
 /** The reply for a Get that asked for a lease. */

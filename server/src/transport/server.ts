@@ -4,8 +4,8 @@ import type { Store } from "../core/store.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import { TaggedCache as TaggedCacheService } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { CallTracker } from "./call-tracker.js";
-import type { HandlerContext } from "./context.js";
-import { handlers, type TransportOptions } from "./handlers.js";
+import type { HandlerContext, TransportOptions } from "./context.js";
+import { handlers } from "./handlers.js";
 import { applyPingPolicy, type PingPolicy } from "./ping-policy.js";
 import { addReflection } from "./reflection.js";
 import { serviceDefinition } from "./service-definition.js";
@@ -18,7 +18,7 @@ export interface ListenOptions extends TransportOptions, PingPolicy {
   readonly port: number;
   readonly credentials: ServerCredentials;
   /** Largest request the server accepts, in bytes. */
-  readonly maxReceiveBytes: number;
+  readonly maxReceiveMessageBytes: number;
   /** HTTP/2 streams (calls) one connection may have open at once. */
   readonly maxConcurrentStreams: number;
   /** The server pings a connection idle this long, in ms. */
@@ -51,7 +51,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const tracker = new CallTracker(ctx.metrics);
   const server = new Server({
-    "grpc.max_receive_message_length": options.maxReceiveBytes,
+    "grpc.max_receive_message_length": options.maxReceiveMessageBytes,
     "grpc.max_concurrent_streams": options.maxConcurrentStreams,
     "grpc.keepalive_time_ms": options.keepaliveTimeMs,
     "grpc.keepalive_timeout_ms": options.keepaliveTimeoutMs,

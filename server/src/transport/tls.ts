@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ServerCredentials } from "@grpc/grpc-js";
+import { TlsConfigError } from "../core/errors.js";
 
 /** PEM file paths; all unset means plaintext. */
 export interface TlsFiles {
@@ -12,8 +13,6 @@ export interface TlsFiles {
 /** The transport security in force, for the start-up log line. */
 export type TlsMode = "plaintext" | "tls" | "mutual tls";
 
-/** TLS settings that cannot work together, or files that cannot be read. */
-export class TlsConfigError extends Error {}
 
 function read(path: string, what: string): Buffer {
   try {

@@ -1,11 +1,18 @@
 import { ChangeSignal } from "../../core/change-signal.js";
 import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-store.js";
-import { isHit, type Versions } from "../../core/store.js";
-import { entryId, type MemoryStore } from "./memory-store.js";
+import { isHit, type LookupResult, type Versions } from "../../core/lookup.js";
+import { entryId } from "../keys.js";
 
 interface Lease {
   readonly id: Buffer;
   readonly expiresAt: number;
+}
+
+/** The embedded store's synchronous operations the leases build on (see MemoryStore). */
+export interface MemoryEntries {
+  lookupNow(namespace: string, key: string, tags: readonly string[]): LookupResult;
+  versionsOf(namespace: string, tags: readonly string[], create: boolean): Versions;
+  put(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): void;
 }
 
 /**
@@ -17,7 +24,7 @@ export class MemoryLeases implements LeaseStore {
   private readonly leases = new Map<string, Lease>();
   private readonly watchers = new Map<string, Set<ChangeSignal>>();
 
-  constructor(private readonly store: MemoryStore) {}
+  constructor(private readonly store: MemoryEntries) {}
 
   async acquire(
     namespace: string,

@@ -1,5 +1,7 @@
-import type { Hit, Lookup, LookupResult, Store, StoreState, Versions } from "../../core/store.js";
-import { MemoryLeases } from "./memory-leases.js";
+import type { Hit, Lookup, LookupResult, Versions } from "../../core/lookup.js";
+import type { Store, StoreState } from "../../core/store.js";
+import { entryId } from "../keys.js";
+import { MemoryLeases, type MemoryEntries } from "./memory-leases.js";
 
 /** Sizes and lifetimes of the embedded store. */
 export interface MemoryStoreOptions {
@@ -37,11 +39,11 @@ interface Entry {
  * forgets a number it handed out; entries are evicted least recently used
  * first past `maxEntries`, like Redis with allkeys-lru.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, MemoryEntries {
   readonly kind = "memory";
   readonly state: StoreState = "ready";
   private readonly namespaces = new Map<string, Namespace>();
-  // Keyed by "<len(ns)>:<ns>:<key>"; Map order doubles as recency order.
+  // Keyed by entryId (keys.ts); Map order doubles as recency order.
   private readonly entries = new Map<string, Entry>();
   private nextVersion = 1;
   private readonly sweeper: NodeJS.Timeout;
@@ -171,7 +173,7 @@ export class MemoryStore implements Store {
     if (tags.length > 0 && !sameTags(tags, e.tags)) return undefined;
     this.entries.delete(id);
     this.entries.set(id, e);
-    return { value: e.value, tags: e.tags, ttlMs: e.expiresAt === Infinity ? -1 : e.expiresAt - now };
+    return { hit: true, value: e.value, tags: e.tags, ttlMs: e.expiresAt === Infinity ? -1 : e.expiresAt - now };
   }
 
   private isStale(e: Entry, now: number): boolean {
@@ -219,11 +221,6 @@ function versionBytes(id: number): Uint8Array {
   const b = Buffer.alloc(8);
   b.writeUIntBE(id, 2, 6);
   return b;
-}
-
-/** The embedded store's id of an entry (and of its lease). */
-export function entryId(namespace: string, key: string): string {
-  return `${namespace.length}:${namespace}:${key}`;
 }
 
 function sameTags(a: readonly string[], b: readonly string[]): boolean {

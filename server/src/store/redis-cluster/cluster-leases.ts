@@ -1,12 +1,12 @@
 import type { Cluster } from "ioredis";
 import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-store.js";
-import type { Versions } from "../../core/store.js";
+import type { Versions } from "../../core/lookup.js";
 import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
-import type { KeyScheme, NamespaceKeys } from "../redis/keys.js";
+import type { KeyScheme, NamespaceKeys } from "../keys.js";
 import type { LeaseNotices } from "../redis/lease-notices.js";
 import type { RandomVersions } from "../redis/random-versions.js";
 import { fromRedisError } from "../redis/redis-errors.js";
-import { bytes } from "../redis/redis-leases.js";
+import { bytes } from "../redis/script-args.js";
 import { clusterLeaseKey } from "./slot-tags.js";
 import { VersionKeys } from "./version-check.js";
 
@@ -27,7 +27,6 @@ export class ClusterLeases implements LeaseStore {
   constructor(
     private readonly redis: Cluster,
     private readonly keys: KeyScheme,
-    private readonly keyPrefix: string,
     private readonly versions: RandomVersions,
     private readonly tagLifetimeMs: number,
     private readonly notices: LeaseNotices,
@@ -123,7 +122,7 @@ export class ClusterLeases implements LeaseStore {
   }
 
   private leaseKey(namespace: string, key: string, entryKey: string): string {
-    return clusterLeaseKey(this.keyPrefix, namespace, key, entryKey);
+    return clusterLeaseKey(this.keys, namespace, key, entryKey);
   }
 
   /**

@@ -1,9 +1,9 @@
 import { Cluster } from "ioredis";
-import type { Lookup, LookupResult } from "../../core/store.js";
+import type { Lookup, LookupResult } from "../../core/lookup.js";
 import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
 import { LeaseNotices } from "../redis/lease-notices.js";
 import { fromRedisError } from "../redis/redis-errors.js";
-import { failFastOptions, type RedisStoreOptions } from "../redis/redis-store.js";
+import { failFastOptions, retryDelayMs, type Timeouts } from "../redis/connection-options.js";
 import type { Durability } from "../redis/replace-versions.js";
 import { RedisStoreBase } from "../redis/store-base.js";
 import { ClusterLeases } from "./cluster-leases.js";
@@ -11,7 +11,11 @@ import { groupBySlotAndNode } from "./slot-groups.js";
 import { VersionKeys, type ReadEntry } from "./version-check.js";
 
 /** Where the cluster is and how the store uses it. */
-export interface ClusterStoreOptions extends Omit<RedisStoreOptions, "url" | "durability"> {
+export interface ClusterStoreOptions extends Timeouts {
+  /** Prefix of every key the store writes (no braces on a cluster). */
+  readonly keyPrefix: string;
+  /** Least lifetime of a tag version, in ms (raised to that of its entries). */
+  readonly tagLifetimeMs: number;
   /** Seed nodes; ioredis discovers the others from them. */
   readonly nodes: readonly { host: string; port: number }[];
   /** Replication an Invalidate waits for. */
@@ -32,7 +36,7 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
   readonly leases: ClusterLeases;
 
   constructor(options: ClusterStoreOptions) {
-    const { retryStrategy: _nodesNeverRetry, ...redisOptions } = failFastOptions({ ...options, url: undefined });
+    const { retryStrategy: _nodesNeverRetry, ...redisOptions } = failFastOptions(options);
     const cluster = new Cluster(options.nodes.map((n) => ({ ...n })), {
       enableOfflineQueue: false,
       // ioredis 5 routes auto-pipelined script calls by their key count, not
@@ -43,14 +47,14 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
       // every 100 ms with fresh slots, a few times, then fails as unavailable.
       maxRedirections: 8,
       slotsRefreshTimeout: options.connectTimeoutMs,
-      clusterRetryStrategy: (attempt) => Math.min(50 * attempt, 500),
+      clusterRetryStrategy: retryDelayMs,
       redisOptions,
     });
     super(cluster, options);
     // Pub/sub on a cluster reaches every node's subscribers; ioredis keeps
     // the subscriber connection on some node and moves it if that node dies.
     this.notices = new LeaseNotices(() => cluster.duplicate([], { enableOfflineQueue: true }));
-    this.leases = new ClusterLeases(cluster, this.keys, options.keyPrefix, this.versions, options.tagLifetimeMs, this.notices);
+    this.leases = new ClusterLeases(cluster, this.keys, this.versions, options.tagLifetimeMs, this.notices);
   }
 
   override async close(): Promise<void> {
@@ -59,7 +63,7 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
   }
 
   async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
-    return (await this.getMany(namespace, [{ key, tags }]))[0];
+    return (await this.getMany(namespace, [{ key, tags: tags.slice() }]))[0];
   }
 
   async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {

@@ -1,4 +1,5 @@
 import calculateSlot from "cluster-key-slot";
+import type { KeyScheme } from "../keys.js";
 
 const SLOTS = 16384;
 let table: string[] | undefined;
@@ -29,10 +30,8 @@ export function slotTag(slot: number): string {
 /**
  * The lease key of an entry on Redis Cluster: the standalone lease key's
  * parts, with a hash tag that puts it in the slot of `entryKey`, so one
- * script can read the entry and take its lease. The hash tag follows the
- * prefix (which may not contain braces on Cluster), so no brace in the
- * namespace or key can move it.
+ * script can read the entry and take its lease.
  */
-export function clusterLeaseKey(keyPrefix: string, namespace: string, key: string, entryKey: string): string {
-  return `${keyPrefix}:l:{${slotTag(calculateSlot(entryKey))}}:${namespace.length}:${namespace}:${key}`;
+export function clusterLeaseKey(keys: KeyScheme, namespace: string, key: string, entryKey: string): string {
+  return keys.leaseKeyIn(slotTag(calculateSlot(entryKey)), namespace, key);
 }

@@ -1,6 +1,6 @@
-import type { Hit, Versions } from "../../core/store.js";
+import type { Hit, Versions } from "../../core/lookup.js";
 import { VERSION_BYTES, type EntryLayout } from "../redis/entry-codec.js";
-import type { NamespaceKeys } from "../redis/keys.js";
+import type { NamespaceKeys } from "../keys.js";
 
 /** An entry as read-entries.lua returned it, located but not yet checked. */
 export interface ReadEntry {
@@ -62,7 +62,7 @@ export class VersionKeys {
     for (let i = 0; i < tags.length; i++) {
       if (!sameVersion(raw, layout.versionAt[i + 1]!, current[this.tagAt.get(tags[i]!)!])) return "stale";
     }
-    return { value: raw.subarray(layout.valueAt), tags, ttlMs: entry.ttlMs };
+    return { hit: true, value: raw.subarray(layout.valueAt), tags, ttlMs: entry.ttlMs };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Hit } from "../../core/store.js";
+import type { Hit } from "../../core/lookup.js";
 
 /**
  * Reads an entry as set.lua writes it:
@@ -50,7 +50,7 @@ export function parseEntry(raw: Buffer): EntryLayout | undefined {
 /** Decodes an entry returned by get.lua, or undefined when it is malformed. */
 export function decodeEntry(raw: Buffer, ttlMs: number): Hit | undefined {
   const layout = parseEntry(raw);
-  return layout && { value: raw.subarray(layout.valueAt), tags: layout.tags, ttlMs };
+  return layout && { hit: true, value: raw.subarray(layout.valueAt), tags: layout.tags, ttlMs };
 }
 
 /**

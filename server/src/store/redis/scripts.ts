@@ -26,6 +26,7 @@ const SCRIPTS = {
 const LIBS: Record<string, readonly string[]> = {
   "set.lua": ["lib/current-version.lua"],
   "ensure-versions.lua": ["lib/current-version.lua"],
+  "lease.lua": ["lib/current-version.lua"],
   "set-guarded.lua": ["lib/version-still.lua", "lib/end-lease.lua"],
   "check-versions.lua": ["lib/version-still.lua"],
   "store-entry.lua": ["lib/end-lease.lua"],
@@ -47,7 +48,6 @@ type Arg = string | Buffer | number;
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    tcGet(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
     tcGetBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
     tcSet(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcInvalidate(numKeys: number, ...args: Arg[]): Result<number, Context>;

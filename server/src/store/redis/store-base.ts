@@ -1,7 +1,9 @@
 import type { Cluster, Redis } from "ioredis";
-import type { Lookup, LookupResult, Store, StoreState } from "../../core/store.js";
+import type { Lookup, LookupResult } from "../../core/lookup.js";
+import type { LeaseStore } from "../../core/lease-store.js";
+import type { Store, StoreState } from "../../core/store.js";
 import { ConnectionState } from "./connection-state.js";
-import { KeyScheme } from "./keys.js";
+import { KeyScheme } from "../keys.js";
 import { RandomVersions } from "./random-versions.js";
 import { fromRedisError } from "./redis-errors.js";
 import { replaceVersions, type Durability } from "./replace-versions.js";
@@ -24,6 +26,7 @@ export interface StoreBaseOptions {
  */
 export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store {
   abstract readonly kind: string;
+  abstract readonly leases: LeaseStore;
   protected readonly keys: KeyScheme;
   protected readonly versions = new RandomVersions();
   private readonly connection: ConnectionState;

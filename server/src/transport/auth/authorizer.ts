@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { status, type Metadata } from "@grpc/grpc-js";
-import { DEFAULT_NAMESPACE } from "../../core/validate.js";
-import type { CallStatus } from "../status.js";
+import type { Metadata } from "@grpc/grpc-js";
+import { namespaceOrDefault } from "../../core/validate.js";
+import { permissionDenied, unauthenticated, type CallStatus } from "../status.js";
 import type { Permission, TokenEntry } from "./tokens-file.js";
 
 const BEARER = /^bearer\s+(\S+)\s*$/i;
-const UNKNOWN: CallStatus = { code: status.UNAUTHENTICATED, details: "unknown token" };
+const UNKNOWN = unauthenticated("unknown token");
 // Every caller while authentication is off; shared, so a call allocates none.
 const ANYONE: Caller = Object.freeze({ digest: "" });
 
@@ -59,7 +59,7 @@ export class Authorizer {
     const values = metadata.get("authorization");
     const match = values.length === 1 && typeof values[0] === "string" ? BEARER.exec(values[0]) : null;
     if (match === null) {
-      return { code: status.UNAUTHENTICATED, details: "missing or malformed authorization metadata (expected 'Bearer <token>')" };
+      return unauthenticated("missing or malformed authorization metadata (expected 'Bearer <token>')");
     }
     const digest = createHash("sha256").update(match[1]!).digest("hex");
     return this.byDigest.has(digest) ? { digest } : UNKNOWN;
@@ -75,12 +75,18 @@ export class Authorizer {
     if (!this.enabled) return undefined;
     const entry = this.byDigest.get(caller.digest);
     if (entry === undefined) return UNKNOWN;
-    const ns = namespace === "" ? DEFAULT_NAMESPACE : namespace;
+    const ns = namespaceOrDefault(namespace);
     if (entry.permissions.has(permission) && allows(entry, ns)) return undefined;
-    return {
-      code: status.PERMISSION_DENIED,
-      details: `token "${entry.id}" lacks the "${permission}" permission on namespace "${ns}"`,
-    };
+    return permissionDenied(entry.id, permission, ns);
+  }
+
+  /** The status refusing the first of `permissions` the caller lacks on `namespace`; undefined when it has them all. */
+  authorize(caller: Caller, namespace: string, permissions: readonly Permission[]): CallStatus | undefined {
+    for (let i = 0; i < permissions.length; i++) {
+      const denied = this.check(caller, namespace, permissions[i]!);
+      if (denied !== undefined) return denied;
+    }
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { TokensFileError } from "../../core/errors.js";
 
-/** What a token may do; each RPC needs one (see rpcPermission). */
+/** What a token may do; each RPC needs one (see the handlers in transport/handlers.ts). */
 export type Permission = "read" | "write" | "invalidate" | "admin";
 
 const PERMISSIONS: readonly Permission[] = ["read", "write", "invalidate", "admin"];
@@ -15,9 +16,6 @@ export interface TokenEntry {
   readonly namespaces: readonly string[];
   readonly permissions: ReadonlySet<Permission>;
 }
-
-/** The tokens file cannot be read or breaks the format; `message` says where. */
-export class TokensFileError extends Error {}
 
 function fail(where: string, rule: string): never {
   throw new TokensFileError(`${where}: ${rule}`);

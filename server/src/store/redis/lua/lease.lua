@@ -22,27 +22,19 @@ namespace's version then each tag's (8 bytes each): {2, versions} when the
 lease was taken, {3, versions, pttl} when another caller holds it for pttl ms
 more.
 
-Missing versions are created (as set.lua would), so the version token names
-real versions and a concurrent first Set of another key with the same tag
-does not make ours look stale.
+Missing versions are created (as set.lua would, with lib/current-version.lua,
+prepended), so the version token names real versions and a concurrent first
+Set of another key with the same tag does not make ours look stale.
 --]]
 
-local VERSION_BYTES = 8
 local n = tonumber(ARGV[2])
 local found = get({ KEYS[1], KEYS[2] }, { unpack(ARGV, 1, 2 + n) })[1]
 if type(found) == 'table' then return { 1, found[1], found[2] } end
 
-local tagTtl = ARGV[5 + n]
-local function version(key, fresh)
-  -- pcall: foreign data of another type is replaced like a missing version.
-  local v = redis.pcall('GET', key)
-  if type(v) == 'string' and #v == VERSION_BYTES then return v end
-  redis.call('SET', key, fresh, 'PX', tagTtl)
-  return fresh
-end
-
-local parts = { version(KEYS[1], ARGV[6 + n]) }
-for j = 1, n do parts[j + 1] = version(KEYS[3 + j], ARGV[6 + n + j]) end
+-- The lease lifetime is no entry's: versions get the least lifetime.
+local tagTtl = tonumber(ARGV[5 + n])
+local parts = { currentVersion(KEYS[1], ARGV[6 + n], tagTtl, tagTtl) }
+for j = 1, n do parts[j + 1] = currentVersion(KEYS[3 + j], ARGV[6 + n + j], tagTtl, tagTtl) end
 local versions = table.concat(parts)
 
 if redis.call('SET', KEYS[3], ARGV[3 + n], 'NX', 'PX', ARGV[4 + n]) then

@@ -1,6 +1,7 @@
 --[[
 current-version: a helper prepended to the scripts that read tag versions for
-a Set (set.lua, ensure-versions.lua); not a command of its own.
+a Set or a lease (set.lua, ensure-versions.lua, lease.lua); not a command of
+its own.
 
 currentVersion(key, fresh, entryTtl, tagTtl) returns the version held in key,
 creating it from fresh when it holds none (never over an existing one), and

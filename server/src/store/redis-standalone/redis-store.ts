@@ -1,16 +1,17 @@
 import { Redis, type RedisOptions } from "ioredis";
-import type { Lookup, LookupResult } from "../../core/store.js";
-import { decodeEntry } from "./entry-codec.js";
-import { LeaseNotices } from "./lease-notices.js";
+import type { Lookup, LookupResult } from "../../core/lookup.js";
+import { decodeEntry } from "../redis/entry-codec.js";
+import { LeaseNotices } from "../redis/lease-notices.js";
 import { RedisLeases } from "./redis-leases.js";
-import { fromRedisError } from "./redis-errors.js";
-import type { Durability } from "./replace-versions.js";
+import { failFastOptions, type Timeouts } from "../redis/connection-options.js";
+import { fromRedisError } from "../redis/redis-errors.js";
+import type { Durability } from "../redis/replace-versions.js";
 import { setArgs } from "./set-args.js";
-import { RedisStoreBase } from "./store-base.js";
+import { RedisStoreBase } from "../redis/store-base.js";
 import { versionsSeen } from "./versions-reply.js";
 
 /** How the Redis store connects and how long tag versions live. */
-export interface RedisStoreOptions {
+export interface RedisStoreOptions extends Timeouts {
   /**
    * redis:// or rediss:// URL; unset when `extra` names Sentinels, which
    * then say where the primary is.
@@ -20,24 +21,8 @@ export interface RedisStoreOptions {
   readonly keyPrefix: string;
   /** Least lifetime of a tag version, in ms (raised to that of its entries). */
   readonly tagLifetimeMs: number;
-  /** A command not answered within this many ms fails as unavailable. */
-  readonly commandTimeoutMs: number;
-  /** A connection attempt is abandoned after this many ms. */
-  readonly connectTimeoutMs: number;
   /** Replication an Invalidate waits for; none when omitted. */
   readonly durability?: Durability;
-}
-
-/** The ioredis settings every store connection shares: fail fast, never resend. */
-export function failFastOptions(options: RedisStoreOptions): RedisOptions {
-  return {
-    enableOfflineQueue: false,
-    autoResendUnfulfilledCommands: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs,
-    connectTimeout: options.connectTimeoutMs,
-    retryStrategy: (attempt) => Math.min(50 * attempt, 500),
-  };
 }
 
 /**

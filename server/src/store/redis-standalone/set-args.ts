@@ -1,15 +1,12 @@
-import type { NamespaceKeys } from "./keys.js";
-import type { RandomVersions } from "./random-versions.js";
+import type { NamespaceKeys } from "../keys.js";
+import type { RandomVersions } from "../redis/random-versions.js";
+import { asBuffer } from "../redis/script-args.js";
 
 /** set.lua's KEYS and ARGV for one entry (see its header). */
 export interface SetArgs {
   readonly numKeys: number;
   readonly keys: string[];
   readonly argv: (string | number | Buffer)[];
-}
-
-function asBuffer(u8: Uint8Array): Buffer {
-  return Buffer.isBuffer(u8) ? u8 : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
 
 /** Builds set.lua's arguments; shared by the plain and the guarded Set. */

@@ -1,5 +1,5 @@
-import type { Versions } from "../../core/store.js";
-import { VERSION_BYTES } from "./entry-codec.js";
+import type { Versions } from "../../core/lookup.js";
+import { VERSION_BYTES } from "../redis/entry-codec.js";
 
 /**
  * Reads the versions get.lua reports on a miss: the namespace's, then each

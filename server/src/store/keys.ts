@@ -1,10 +1,12 @@
 /**
- * The Redis key scheme. See docs/design.md for the reasoning.
+ * The key scheme of every store. See docs/design.md for the reasoning.
  *
- *   entry:       <prefix>:e:<len(ns)>:<ns>:<key>
- *   tag version: <prefix>:t:{<len(ns)>:<ns>}:<tag>
- *   ns version:  <prefix>:a:{<len(ns)>:<ns>}
- *   lease:       <prefix>:l:<len(ns)>:<ns>:<key>
+ *   entry:         <prefix>:e:<len(ns)>:<ns>:<key>
+ *   tag version:   <prefix>:t:{<len(ns)>:<ns>}:<tag>
+ *   ns version:    <prefix>:a:{<len(ns)>:<ns>}
+ *   lease:         <prefix>:l:<len(ns)>:<ns>:<key>
+ *   cluster lease: <prefix>:l:{<slot tag>}:<len(ns)>:<ns>:<key>
+ *   memory entry:  <len(ns)>:<ns>:<key>   (the embedded store's id of an entry and its lease)
  *
  * The namespace is length-prefixed, so no (namespace, key) or (namespace, tag)
  * pair can produce another's key, and the kinds differ in their second part.
@@ -12,6 +14,16 @@
  * versions share the hash tag {<len(ns)>:<ns>}, so one namespace's tags live
  * in one slot.
  */
+/** A namespace's part of every key: length-prefixed, so no two namespaces share it. */
+export function namespaceId(ns: string): string {
+  return `${ns.length}:${ns}`;
+}
+
+/** The embedded store's id of an entry (and of its lease). */
+export function entryId(ns: string, key: string): string {
+  return `${namespaceId(ns)}:${key}`;
+}
+
 export interface NamespaceKeys {
   /** Prefix of this namespace's entry keys; the key follows. */
   readonly entryPrefix: string;
@@ -36,7 +48,7 @@ export class KeyScheme {
   forNamespace(ns: string): NamespaceKeys {
     let keys = this.cache.get(ns);
     if (keys === undefined) {
-      const id = `${ns.length}:${ns}`;
+      const id = namespaceId(ns);
       keys = {
         entryPrefix: `${this.prefix}:e:${id}:`,
         tagPrefix: `${this.prefix}:t:{${id}}:`,
@@ -48,5 +60,14 @@ export class KeyScheme {
       this.cache.set(ns, keys);
     }
     return keys;
+  }
+
+  /**
+   * A lease key with the hash tag `{hashTag}` right after the prefix (which
+   * has no braces on a cluster), so no brace in the namespace or key can
+   * move it to another slot.
+   */
+  leaseKeyIn(hashTag: string, ns: string, key: string): string {
+    return `${this.prefix}:l:{${hashTag}}:${namespaceId(ns)}:${key}`;
   }
 }

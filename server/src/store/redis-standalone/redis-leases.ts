@@ -1,10 +1,11 @@
 import type { Redis } from "ioredis";
 import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-store.js";
-import { decodeEntry } from "./entry-codec.js";
-import type { KeyScheme } from "./keys.js";
-import type { LeaseNotices } from "./lease-notices.js";
-import type { RandomVersions } from "./random-versions.js";
-import { fromRedisError } from "./redis-errors.js";
+import { decodeEntry } from "../redis/entry-codec.js";
+import type { KeyScheme } from "../keys.js";
+import type { LeaseNotices } from "../redis/lease-notices.js";
+import type { RandomVersions } from "../redis/random-versions.js";
+import { fromRedisError } from "../redis/redis-errors.js";
+import { bytes } from "../redis/script-args.js";
 import { setArgs } from "./set-args.js";
 import { versionsCreated } from "./versions-reply.js";
 
@@ -88,9 +89,4 @@ export class RedisLeases implements LeaseStore {
   watch(namespace: string, key: string): Promise<Watch> {
     return this.notices.watch(this.keys.forNamespace(namespace).leasePrefix + key);
   }
-}
-
-/** A lease id or version as a script argument: "" stands for none. */
-export function bytes(u8: Uint8Array | undefined): Buffer | string {
-  return u8 === undefined ? "" : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
