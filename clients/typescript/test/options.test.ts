@@ -45,7 +45,8 @@ describe("client options: token, retries", function () {
     const c = new TaggedCacheClient(s.address, { deadlineMs: 300, retry: { attempts: 100, initialBackoffMs: 100 } });
     try {
       const err = (await c.get("k").catch((e) => e)) as TaggedCacheError;
-      expect(err.code).to.equal(status.UNAVAILABLE);
+      // The last attempt may itself run into the deadline on a slow machine.
+      expect(err.code).to.be.oneOf([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
       expect(s.seen.calls).to.be.within(2, 4);
     } finally {
       c.close();
