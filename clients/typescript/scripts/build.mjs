@@ -9,11 +9,17 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
-if (!existsSync(join(pkg, "src/gen"))) {
-  console.error("src/gen is missing: run `make generate` (or `make client`) from the repository root first");
+const fail = (why) => {
+  console.error(`${why}: run \`make client\` from the repository root (it installs, generates, builds and packs)`);
   process.exit(1);
+};
+if (!existsSync(join(pkg, "src/gen"))) fail("src/gen (the generated code) is missing");
+let tsc;
+try {
+  tsc = createRequire(join(pkg, "package.json")).resolve("typescript/bin/tsc");
+} catch {
+  fail("TypeScript is not installed");
 }
-const tsc = createRequire(join(pkg, "package.json")).resolve("typescript/bin/tsc");
 rmSync(join(pkg, "dist"), { recursive: true, force: true });
 for (const [config, type] of [["tsconfig.json", "module"], ["tsconfig.cjs.json", "commonjs"]]) {
   try {

@@ -1,5 +1,5 @@
 import { Metadata } from "@grpc/grpc-js";
-import { toMs, type Duration } from "./duration.js";
+import { timeoutMs, type Duration } from "./duration.js";
 
 /** Options every method of the client takes, for that one call. */
 export interface CallOptions {
@@ -28,7 +28,7 @@ export interface CallOptions {
  */
 export function deadlineOf(o: CallOptions, defaultMs: number): number {
   if (o.deadline !== undefined) return o.deadline instanceof Date ? o.deadline.getTime() : o.deadline;
-  const ms = toMs(o.timeoutMs ?? o.deadlineMs, "timeoutMs") ?? defaultMs;
+  const ms = timeoutMs(o.timeoutMs ?? o.deadlineMs, "timeoutMs") ?? defaultMs;
   return ms > 0 ? Date.now() + ms : Infinity;
 }
 

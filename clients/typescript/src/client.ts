@@ -3,7 +3,7 @@ import type { CallOptions } from "./call-options.js";
 import { cached, type Cached, type CachedOptions } from "./cached.js";
 import { Channel } from "./channel.js";
 import { cachedMethod, type MethodDecorator } from "./decorator.js";
-import { toMs, toMsBigInt } from "./duration.js";
+import { timeoutMs, toMsBigInt } from "./duration.js";
 import {
   DeleteRequestSchema,
   GetRequestSchema,
@@ -67,8 +67,8 @@ export class TaggedCacheClient {
    */
   constructor(address: string, options?: ClientOptions);
   constructor(address: string | Channel, options: ClientOptions = {}) {
-    const timeoutMs = toMs(options.timeoutMs ?? options.deadlineMs, "timeoutMs") ?? 5000;
-    this.channel = typeof address === "string" ? new Channel(address, options, isDisabled(options), timeoutMs) : address;
+    const defaultMs = timeoutMs(options.timeoutMs ?? options.deadlineMs, "timeoutMs") ?? 5000;
+    this.channel = typeof address === "string" ? new Channel(address, options, isDisabled(options), defaultMs) : address;
     this.namespaceName = options.namespace ?? "";
     this.serializer = pickSerializer(options.serializer, undefined);
     this.hooks = options.hooks ?? {};

@@ -8,16 +8,24 @@ export type Duration = number | string;
 
 /**
  * The duration in ms, or undefined when absent. Throws a RangeError naming
- * `field` for a string that is not a duration, or a negative or non-finite
- * value.
+ * `field` for a string that is not a duration or a number that is not
+ * finite. A negative number is returned as it is: the server refuses it with
+ * INVALID_ARGUMENT and its own limits, where the value goes to the server.
  */
 export function toMs(value: Duration | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = typeof value === "number" ? value : parse(value.trim());
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`${field}: expected a non-negative number of ms or a duration such as "5m" (got ${JSON.stringify(value)})`);
+  if (ms === undefined || !Number.isFinite(ms)) {
+    throw new RangeError(`${field}: expected a number of ms or a duration such as "5m" (got ${JSON.stringify(value)})`);
   }
   return Math.round(ms);
+}
+
+/** A timeout of the client in ms (0: none); throws a RangeError naming `field` when negative. */
+export function timeoutMs(value: Duration | undefined, field: string): number | undefined {
+  const ms = toMs(value, field);
+  if (ms !== undefined && ms < 0) throw new RangeError(`${field}: must not be negative (got ${JSON.stringify(value)})`);
+  return ms;
 }
 
 /** The duration in ms as the int64 of a request, or undefined when absent. */

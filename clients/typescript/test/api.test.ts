@@ -57,7 +57,8 @@ describe("client API: getOrSet, namespaces, bulk calls, durations, typed errors"
     const err = await c.set("k", bytes("v"), { lifetimeMs: "soon" }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(RangeError);
     expect((err as Error).message).to.match(/^lifetimeMs: .*"soon"/);
-    expect(() => new TaggedCacheClient(server.address, { timeoutMs: -1 })).to.throw(RangeError, /timeoutMs/);
+    expect(() => new TaggedCacheClient(server.address, { timeoutMs: -1 })).to.throw(RangeError, /timeoutMs: must not be negative/);
+    expect(await c.get("k", { timeoutMs: "later" }).catch((e: unknown) => e)).to.be.instanceOf(RangeError);
   });
 
   it("rejects with the error class of the status code", async () => {
