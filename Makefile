@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 GEN_STAMP := server/src/gen/.stamp
 PROTOS := $(shell find proto -name '*.proto')
 
-.PHONY: help install generate build lint test run bench redis-server openssl clean soak
+.PHONY: help install generate build lint test run bench redis-server openssl clean soak client client-docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,6 +28,12 @@ generate: $(GEN_STAMP) ## Generate code and the descriptor image from proto/
 
 build: generate ## Compile the server to dist/, with its Lua scripts and descriptors
 	npm run build
+
+client: generate ## Build the TypeScript client (ESM + CommonJS) and pack it: clients/typescript/taggedcache-client-*.tgz
+	cd clients/typescript && npm pack --pack-destination .
+
+client-docs: generate ## API reference of the TypeScript client (TypeDoc) in clients/typescript/docs/api
+	cd clients/typescript && typedoc
 
 lint: generate ## buf lint, buf breaking against main, type-check
 	npm run lint
@@ -51,4 +57,4 @@ soak: generate redis-server ## Model-check >= 100,000 random concurrent operatio
 	node --import tsx test/model/soak.ts
 
 clean: ## Remove generated code, builds and installed modules
-	rm -rf dist server/src/gen clients/typescript/src/gen clients/typescript/dist node_modules
+	rm -rf dist server/src/gen clients/typescript/src/gen clients/typescript/dist clients/typescript/docs/api node_modules

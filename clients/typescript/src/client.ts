@@ -1,8 +1,9 @@
 import { create } from "@bufbuild/protobuf";
-import { Client, Metadata, type CallOptions, type ClientDuplexStream } from "@grpc/grpc-js";
+import type { CallOptions } from "./call-options.js";
 import { cached, type Cached, type CachedOptions } from "./cached.js";
+import { Channel } from "./channel.js";
 import { cachedMethod, type MethodDecorator } from "./decorator.js";
-import { TaggedCacheError } from "./errors.js";
+import { timeoutMs, toMsBigInt } from "./duration.js";
 import {
   DeleteRequestSchema,
   GetRequestSchema,
@@ -14,79 +15,78 @@ import {
   type GetManyResponse,
   type GetResponse,
 } from "./gen/taggedcache/v1/tagged_cache_pb.js";
-import { collectHits, getManyStream, type Batches } from "./get-many.js";
+import { allMisses, collectHits, getManyStream, type Batches } from "./get-many.js";
+import { getOrSet, type GetOrSetOptions } from "./get-or-set.js";
 import type { Hooks, Logger } from "./hooks.js";
-import { METHODS, type Method } from "./methods.js";
-import { channelCredentials, channelOptions, pickSerializer, type ClientOptions } from "./options.js";
-import { retryPolicy, withRetry, type RetryPolicy } from "./retry.js";
+import { KeyNames } from "./key-names.js";
+import { METHODS } from "./methods.js";
+import { isDisabled, pickSerializer, type ClientOptions } from "./options.js";
+import { leaseRequest, toEntry, toReadResult } from "./responses.js";
 import type { Serializer } from "./serializers.js";
 import type {
   Entry,
   GetOptions,
   GetValueOptions,
-  LeaseOption,
   Lookup,
   ReadOptions,
   ReadResult,
+  SetManyItem,
   SetOptions,
   SetValueOptions,
 } from "./types.js";
 
-function toEntry(r: GetResponse): Entry | undefined {
-  if (!r.hit) return undefined;
-  return { value: r.value, tags: r.tags, ttlMs: r.ttlMs === undefined ? undefined : Number(r.ttlMs) };
+/** Options of getMany(). */
+export interface GetManyOptions extends CallOptions {
+  /** Keys per stream message; default 500 (the server's limit is 1000 by default). */
+  batchSize?: number;
 }
-
-function leaseOptions(lease: LeaseOption | undefined) {
-  if (lease === undefined || lease === false) return undefined;
-  const o = lease === true ? {} : lease;
-  return {
-    lifetimeMs: o.lifetimeMs === undefined ? undefined : BigInt(o.lifetimeMs),
-    waitMs: o.waitMs === undefined ? undefined : BigInt(o.waitMs),
-  };
-}
-
-const nonEmpty = (b: Uint8Array): Uint8Array | undefined => (b.length > 0 ? b : undefined);
 
 /**
- * A typed, Promise-based client of one TaggedCache server. Low level:
- * get/set/delete/invalidate/getMany on bytes, errors thrown as
- * TaggedCacheError. Values: getValue/setValue with a serializer (JSON by
- * default). High level: cached() and decorator(), where a failing cache
- * behaves as a miss.
+ * A typed, Promise-based client of a TaggedCache server. Low level:
+ * get/set/delete/invalidate/getMany on bytes, failures thrown as
+ * TaggedCacheError subclasses. Values: getValue/setValue with a serializer
+ * (JSON by default). High level: getOrSet(), cached() and decorator(), where
+ * a failing cache behaves as a miss. Every method takes CallOptions
+ * (timeout or deadline, AbortSignal, metadata).
  */
 export class TaggedCacheClient {
-  readonly namespace: string;
+  /** The namespace of every call ("" is the server's "default"). */
+  readonly namespaceName: string;
   /** The client's serializer (JSON unless given). */
   readonly serializer: Serializer;
-  /** Hooks of cached() and the decorator. */
+  /** Hooks of the high level. */
   readonly hooks: Hooks;
   /** Where the high level reports failures; undefined: nowhere. */
   readonly logger: Logger | undefined;
-  private readonly client: Client;
-  private readonly deadlineMs: number;
-  private readonly retry: RetryPolicy;
-  private readonly token: string | undefined;
+  private readonly channel: Channel;
+  private readonly names = new KeyNames();
 
-  constructor(address: string, options: ClientOptions = {}) {
-    this.namespace = options.namespace ?? "";
-    this.deadlineMs = options.deadlineMs ?? 5000;
-    this.retry = retryPolicy(options.retry);
-    this.token = options.token;
+  /**
+   * A client of the server at `address` (`host:port`, or any grpc-js
+   * target). The channel connects on the first call.
+   */
+  constructor(address: string, options?: ClientOptions);
+  constructor(address: string | Channel, options: ClientOptions = {}) {
+    const defaultMs = timeoutMs(options.timeoutMs ?? options.deadlineMs, "timeoutMs") ?? 5000;
+    this.channel = typeof address === "string" ? new Channel(address, options, isDisabled(options), defaultMs) : address;
+    this.namespaceName = options.namespace ?? "";
     this.serializer = pickSerializer(options.serializer, undefined);
     this.hooks = options.hooks ?? {};
-    this.logger = options.logger === null ? undefined : (options.logger ?? console);
-    this.client = new Client(address, channelCredentials(options), channelOptions(options));
+    this.logger = options.logger ?? undefined;
   }
 
-  /** Reads an entry with its metadata; undefined on a miss. */
-  async getEntry(key: string, options: GetOptions = {}): Promise<Entry | undefined> {
-    return (await this.read(key, options)).entry;
+  /** True when caching is off (option `disabled` or TAGGEDCACHE_DISABLED=1): reads miss, writes do nothing. */
+  get disabled(): boolean {
+    return this.channel.disabled;
   }
 
-  /** Reads a value; undefined on a miss. */
-  async get(key: string, options: GetOptions = {}): Promise<Uint8Array | undefined> {
-    return (await this.read(key, options)).entry?.value;
+  /**
+   * A view of the same server in namespace `name`, sharing this client's
+   * channel, serializer, hooks and logger. Closing any view closes them all.
+   */
+  namespace(name: string): TaggedCacheClient {
+    const o: ClientOptions = { namespace: name, serializer: this.serializer, hooks: this.hooks, logger: this.logger };
+    return new (TaggedCacheClient as unknown as new (c: Channel, o: ClientOptions) => TaggedCacheClient)(this.channel, o);
   }
 
   /**
@@ -95,42 +95,48 @@ export class TaggedCacheClient {
    */
   async read(key: string, options: ReadOptions = {}): Promise<ReadResult> {
     const req = create(GetRequestSchema, {
-      namespace: this.namespace,
-      key,
-      tags: options.tags ?? [],
-      lease: leaseOptions(options.lease),
+      namespace: this.namespaceName, key, tags: [...(options.tags ?? [])], lease: leaseRequest(options.lease),
     });
-    const r = await this.unary<GetResponse>(METHODS.get, req, options.deadlineMs);
-    return {
-      entry: toEntry(r),
-      versionToken: nonEmpty(r.versionToken),
-      leaseToken: nonEmpty(r.leaseToken),
-      leaseLifetimeMs: r.leaseLifetimeMs === undefined ? undefined : Number(r.leaseLifetimeMs),
-      waited: r.waited,
-    };
+    return toReadResult(await this.channel.unary<GetResponse>(METHODS.get, req, options));
+  }
+
+  /** Reads an entry with its metadata; undefined on a miss. */
+  async getEntry(key: string, options: GetOptions = {}): Promise<Entry | undefined> {
+    return (await this.read(key, options)).entry;
+  }
+
+  /** Reads a value's bytes; undefined on a miss. */
+  async get(key: string, options: GetOptions = {}): Promise<Uint8Array | undefined> {
+    return (await this.read(key, options)).entry?.value;
+  }
+
+  /** True when the key has a valid entry (with exactly `tags`, if given). It reads the value too. */
+  async has(key: string, options: GetOptions = {}): Promise<boolean> {
+    return (await this.read(key, options)).entry !== undefined;
   }
 
   /**
-   * Stores a value. Resolves false when the server refused it because a
-   * version in the token changed since the read (the value may be stale).
+   * Stores bytes. Resolves false when nothing was stored: the server refused
+   * it because a version in the token changed since the read (the value may
+   * be stale), or the client is disabled.
    */
   async set(key: string, value: Uint8Array, options: SetOptions = {}): Promise<boolean> {
     const req = create(SetRequestSchema, {
-      namespace: this.namespace,
-      key,
-      value,
-      tags: options.tags ?? [],
-      lifetimeMs: options.lifetimeMs === undefined ? undefined : BigInt(options.lifetimeMs),
-      versionToken: options.versionToken,
-      leaseToken: options.leaseToken,
+      namespace: this.namespaceName, key, value, tags: [...(options.tags ?? [])],
+      lifetimeMs: toMsBigInt(options.lifetimeMs, "lifetimeMs"), versionToken: options.versionToken, leaseToken: options.leaseToken,
     });
-    return (await this.unary<{ stored: boolean }>(METHODS.set, req)).stored;
+    return (await this.channel.unary<{ stored: boolean }>(METHODS.set, req, options)).stored;
+  }
+
+  /** Stores many entries, concurrently over the one channel; resolves to set()'s result for each, in order. */
+  setMany(items: readonly SetManyItem[], options: CallOptions = {}): Promise<boolean[]> {
+    return Promise.all(items.map((i) => this.set(i.key, i.value, { ...options, tags: i.tags, lifetimeMs: i.lifetimeMs })));
   }
 
   /** Gives up a lease, so waiters proceed at once; true when it was still held. */
-  async release(key: string, leaseToken: Uint8Array): Promise<boolean> {
-    const req = create(ReleaseRequestSchema, { namespace: this.namespace, key, leaseToken });
-    return (await this.unary<{ released: boolean }>(METHODS.release, req)).released;
+  async release(key: string, leaseToken: Uint8Array, options: CallOptions = {}): Promise<boolean> {
+    const req = create(ReleaseRequestSchema, { namespace: this.namespaceName, key, leaseToken });
+    return (await this.channel.unary<{ released: boolean }>(METHODS.release, req, options)).released;
   }
 
   /** Reads and deserializes a value; undefined on a miss or when it cannot be deserialized. */
@@ -144,7 +150,7 @@ export class TaggedCacheClient {
     }
   }
 
-  /** Serializes and stores a value; false when it cannot be serialized, or was refused. */
+  /** Serializes and stores a value; false when it cannot be serialized, or was not stored. */
   async setValue(key: string, value: unknown, options: SetValueOptions = {}): Promise<boolean> {
     let bytes: Uint8Array | undefined;
     try {
@@ -156,83 +162,77 @@ export class TaggedCacheClient {
   }
 
   /** Removes an entry; true when one was there. */
-  async delete(key: string): Promise<boolean> {
-    const req = create(DeleteRequestSchema, { namespace: this.namespace, key });
-    return (await this.unary<{ deleted: boolean }>(METHODS.delete, req)).deleted;
+  async delete(key: string, options: CallOptions = {}): Promise<boolean> {
+    const req = create(DeleteRequestSchema, { namespace: this.namespaceName, key });
+    return (await this.channel.unary<{ deleted: boolean }>(METHODS.delete, req, options)).deleted;
   }
 
-  /** Makes every entry carrying any of the tags miss. */
-  async invalidate(...tags: string[]): Promise<void> {
-    await this.unary(METHODS.invalidate, create(InvalidateRequestSchema, { namespace: this.namespace, tags }));
+  /** Removes many entries concurrently; resolves to delete()'s result for each, in order. */
+  deleteMany(keys: readonly string[], options: CallOptions = {}): Promise<boolean[]> {
+    return Promise.all(keys.map((k) => this.delete(k, options)));
   }
 
-  /** Makes every entry of the namespace miss. */
-  async invalidateAll(): Promise<void> {
-    await this.unary(METHODS.invalidateAll, create(InvalidateAllRequestSchema, { namespace: this.namespace }));
+  /** Makes every entry carrying any of the tags miss, in O(1). */
+  invalidate(tags: string | readonly string[], options?: CallOptions): Promise<void>;
+  /** @deprecated variadic form, kept for existing callers: `invalidate(["a", "b"])` takes options too. */
+  invalidate(...tags: string[]): Promise<void>;
+  async invalidate(...args: (string | readonly string[] | CallOptions | undefined)[]): Promise<void> {
+    // Tags are strings, options an object: the two forms cannot be confused.
+    const [first, second] = args;
+    const tags = Array.isArray(first) ? (first as string[]) : (args.filter((a) => typeof a === "string") as string[]);
+    const options = (Array.isArray(first) || typeof second === "object" ? second : undefined) as CallOptions | undefined;
+    const req = create(InvalidateRequestSchema, { namespace: this.namespaceName, tags: [...tags] });
+    await this.channel.unary(METHODS.invalidate, req, options);
+  }
+
+  /** Makes every entry of the namespace miss, in O(1). */
+  async invalidateAll(options: CallOptions = {}): Promise<void> {
+    await this.channel.unary(METHODS.invalidateAll, create(InvalidateAllRequestSchema, { namespace: this.namespaceName }), options);
   }
 
   /**
    * Looks up batches over one GetMany stream: yields one array per batch, in
-   * order, with an entry or undefined per lookup.
+   * order, with an entry or undefined per lookup. The client's deadline
+   * covers the whole stream unless `timeoutMs` or `deadline` says otherwise
+   * (`timeoutMs: 0` for a stream without end); leaving the loop early
+   * cancels the stream.
    */
-  async *getManyStream(batches: Batches, options: { deadlineMs?: number } = {}): AsyncGenerator<(Entry | undefined)[]> {
-    const call = this.client.makeBidiStreamRequest(
-      METHODS.getMany.path,
-      METHODS.getMany.serialize,
-      METHODS.getMany.deserialize,
-      this.metadata(),
-      this.callOptions(Date.now() + (options.deadlineMs ?? 0), options.deadlineMs ?? 0),
-    ) as ClientDuplexStream<GetManyRequest, GetManyResponse>;
-    yield* getManyStream(call, this.namespace, batches, toEntry);
+  async *getManyStream(batches: Batches, options: CallOptions = {}): AsyncGenerator<(Entry | undefined)[]> {
+    if (this.channel.disabled) return yield* allMisses(batches);
+    const call = this.channel.bidi<GetManyRequest, GetManyResponse>(METHODS.getMany, options);
+    yield* getManyStream(call, this.namespaceName, batches, toEntry, (err) => this.channel.streamFailure(err, options));
   }
 
-  /** Looks up many keys; the Map holds the hits only. */
-  getMany(lookups: (string | Lookup)[], batchSize = 500): Promise<Map<string, Entry>> {
-    return collectHits(lookups, batchSize, (batches) => this.getManyStream(batches));
+  /** Looks up many keys over one stream, under one deadline; the Map holds the hits only. */
+  getMany(lookups: readonly (string | Lookup)[], options: GetManyOptions | number = {}): Promise<Map<string, Entry>> {
+    const o = typeof options === "number" ? { batchSize: options } : options;
+    return collectHits(lookups, o.batchSize ?? 500, (batches) => this.getManyStream(batches, o));
+  }
+
+  /**
+   * The value under `key`, or on a miss the factory's result, stored with
+   * the tags and lifetime given. A failing cache never breaks the call: the
+   * factory runs and the error goes to the onError hooks. See GetOrSetOptions.
+   */
+  getOrSet<T>(options: GetOrSetOptions<T>): Promise<Awaited<T>> {
+    return getOrSet(this, options);
   }
 
   /**
    * Wraps `fn` in the cache: same arguments, a Promise of the same result.
-   * See CachedOptions; a failing cache never breaks the call.
+   * The default key is `name(JSON of the arguments)`; see CachedOptions.
    */
   cached<A extends unknown[], R>(fn: (...args: A) => R, options: CachedOptions<A> = {}): Cached<A, R> {
-    return cached(this, fn, options);
+    return cached(this, this.names, fn, options);
   }
 
-  /** A standard (TypeScript 5+) method decorator with cached()'s options. */
+  /** A method decorator with cached()'s options, standard or `experimentalDecorators`. */
   decorator<A extends unknown[]>(options: CachedOptions<A> = {}): MethodDecorator<A> {
     return cachedMethod(this, options);
   }
 
-  /** Closes the channel. */
+  /** Closes the channel, for this client and every namespace view of it. */
   close(): void {
-    this.client.close();
-  }
-
-  private metadata(): Metadata {
-    const md = new Metadata();
-    if (this.token !== undefined) md.set("authorization", `Bearer ${this.token}`);
-    return md;
-  }
-
-  private callOptions(deadline: number, deadlineMs: number): CallOptions {
-    return deadlineMs > 0 ? { deadline } : {};
-  }
-
-  private unary<T>(method: Method, req: unknown, deadlineMs = this.deadlineMs): Promise<T> {
-    const deadline = deadlineMs > 0 ? Date.now() + deadlineMs : Infinity;
-    const once = () =>
-      new Promise<T>((resolve, reject) => {
-        this.client.makeUnaryRequest(
-          method.path,
-          method.serialize,
-          method.deserialize,
-          req,
-          this.metadata(),
-          this.callOptions(deadline, deadlineMs),
-          (err, res) => (err ? reject(TaggedCacheError.from(err)) : resolve(res as T)),
-        );
-      });
-    return withRetry(this.retry, deadline, once);
+    this.channel.close();
   }
 }

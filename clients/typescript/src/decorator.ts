@@ -1,12 +1,29 @@
-import { cached, defaultKey, type CachedOptions } from "./cached.js";
+import type { Cached, CachedOptions } from "./cached.js";
 import type { TaggedCacheClient } from "./client.js";
 
-/** A standard (TypeScript 5+, not `experimentalDecorators`) method decorator. */
-/** Decorate async methods: the cached method returns a Promise. */
-export type MethodDecorator<A extends unknown[]> = <This, Args extends A, R>(
-  method: (this: This, ...args: Args) => R,
-  context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
-) => (this: This, ...args: Args) => Promise<Awaited<R>>;
+/**
+ * A method decorator with cached()'s options. It works both as a standard
+ * TypeScript 5 decorator and under `experimentalDecorators` (NestJS and
+ * other legacy setups); decorate async methods, as the cached method
+ * returns a Promise.
+ */
+export interface MethodDecorator<A extends unknown[]> {
+  /** Standard decorators (TypeScript 5+, no `experimentalDecorators`). */
+  <This, Args extends A, R>(
+    method: (this: This, ...args: Args) => R,
+    context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
+  ): (this: This, ...args: Args) => Promise<Awaited<R>>;
+  /** Legacy decorators (`experimentalDecorators: true`). */
+  <T>(target: object, propertyKey: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T>;
+}
+
+type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
+
+/** The class a method was called on: the instance's class, or the class itself for a static method. */
+function ownerName(self: unknown): string {
+  if (typeof self === "function") return self.name;
+  return (self as { constructor?: { name?: string } } | undefined)?.constructor?.name ?? "";
+}
 
 /**
  * Caches a method as cached() caches a function. The default key is
@@ -15,23 +32,34 @@ export type MethodDecorator<A extends unknown[]> = <This, Args extends A, R>(
  * depend on the instance.
  */
 export function cachedMethod<A extends unknown[]>(client: TaggedCacheClient, options: CachedOptions<A>): MethodDecorator<A> {
-  return <This, Args extends A, R>(
-    method: (this: This, ...args: Args) => R,
-    context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>,
-  ) => {
-    const methodName = String(context.name);
-    const wrappers = new Map<string, (this: This, ...args: Args) => Promise<Awaited<R>>>();
-    return function (this: This, ...args: Args): Promise<Awaited<R>> {
-      const owner = (this as { constructor?: { name?: string } } | undefined)?.constructor?.name ?? "";
+  const wrap = (method: AnyMethod, methodName: string): AnyMethod => {
+    const byName = new Map<string, Cached<unknown[], unknown>>();
+    return function (this: unknown, ...args: unknown[]) {
+      const owner = ownerName(this);
       const name = options.name ?? (owner === "" ? methodName : `${owner}.${methodName}`);
-      let wrapper = wrappers.get(name);
-      if (wrapper === undefined) {
-        const key = options.key ?? ((...a: Args) => defaultKey(name, a));
-        const opts = { ...options, key } as CachedOptions<Args>;
-        wrapper = cached(client, method, opts) as (this: This, ...args: Args) => Promise<Awaited<R>>;
-        wrappers.set(name, wrapper);
+      let cachedFn = byName.get(name);
+      if (cachedFn === undefined) {
+        try {
+          cachedFn = client.cached(method, { ...(options as CachedOptions<unknown[]>), name });
+        } catch (err) {
+          return Promise.reject(err);
+        }
+        byName.set(name, cachedFn);
       }
-      return wrapper.apply(this, args);
+      return cachedFn.apply(this, args);
     };
   };
+  return ((method: unknown, context: unknown, descriptor?: PropertyDescriptor) => {
+    if (typeof context === "object" && context !== null && "kind" in context) {
+      const c = context as ClassMethodDecoratorContext;
+      if (c.kind !== "method") throw new TypeError(`decorator(): decorates methods, not a ${c.kind}`);
+      return wrap(method as AnyMethod, String(c.name));
+    }
+    if ((typeof context === "string" || typeof context === "symbol") && typeof descriptor?.value === "function") {
+      return { ...descriptor, value: wrap(descriptor.value as AnyMethod, String(context)) };
+    }
+    throw new TypeError(
+      "decorator(): decorates methods only; under experimentalDecorators use it as `@cache.decorator(...)` on a method",
+    );
+  }) as MethodDecorator<A>;
 }

@@ -1,7 +1,6 @@
 import { once } from "node:events";
 import { create } from "@bufbuild/protobuf";
 import type { ClientDuplexStream } from "@grpc/grpc-js";
-import { TaggedCacheError } from "./errors.js";
 import {
   GetManyRequestSchema,
   type GetManyRequest,
@@ -15,12 +14,16 @@ export type Batches = Iterable<(string | Lookup)[]> | AsyncIterable<(string | Lo
 
 type Call = ClientDuplexStream<GetManyRequest, GetManyResponse>;
 
-/** Yields one array of results per batch sent on `call`, in order. */
+/**
+ * Yields one array of results per batch sent on `call`, in order; a failure
+ * of the stream is thrown as `fail` makes it. Leaving early cancels the call.
+ */
 export async function* getManyStream(
   call: Call,
   namespace: string,
   batches: Batches,
   toEntry: (r: GetResponse) => Entry | undefined,
+  fail: (err: unknown) => Error,
 ): AsyncGenerator<(Entry | undefined)[]> {
   const writing = writeBatches(call, namespace, batches);
   try {
@@ -28,16 +31,21 @@ export async function* getManyStream(
       yield res.results.map(toEntry);
     }
   } catch (err) {
-    throw TaggedCacheError.from(err);
+    throw fail(err);
   } finally {
     call.cancel();
   }
   await writing;
 }
 
+/** What a disabled client answers: a miss for every lookup of every batch. */
+export async function* allMisses(batches: Batches): AsyncGenerator<(Entry | undefined)[]> {
+  for await (const batch of batches) yield batch.map(() => undefined);
+}
+
 /** Looks up `lookups` in batches of `batchSize`; the Map holds the hits only. */
 export async function collectHits(
-  lookups: (string | Lookup)[],
+  lookups: readonly (string | Lookup)[],
   batchSize: number,
   stream: (batches: (string | Lookup)[][]) => AsyncIterable<(Entry | undefined)[]>,
 ): Promise<Map<string, Entry>> {
@@ -60,7 +68,7 @@ async function writeBatches(call: Call, namespace: string, batches: Batches): Pr
   let id = 0n;
   try {
     for await (const batch of batches) {
-      const items = batch.map((l) => (typeof l === "string" ? { key: l } : { key: l.key, tags: l.tags ?? [] }));
+      const items = batch.map((l) => (typeof l === "string" ? { key: l } : { key: l.key, tags: [...(l.tags ?? [])] }));
       const msg = create(GetManyRequestSchema, { namespace, items, batchId: id++ });
       if (!call.write(msg)) await once(call, "drain");
     }

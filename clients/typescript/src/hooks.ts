@@ -25,7 +25,9 @@ export interface CacheInfo {
 
 /** Callbacks of the high level. A hook that throws is logged and ignored. */
 export interface Hooks {
+  /** The value came from the cache. */
   onHit?(info: CacheInfo): void;
+  /** The value was computed (and stored, if `info.stored`). */
   onMiss?(info: CacheInfo): void;
   /** The cache failed; the call went on as a miss. `info` is what was known then. */
   onError?(error: unknown, info: CacheInfo): void;
@@ -33,6 +35,7 @@ export interface Hooks {
 
 /** Where warnings go: failing caches and failing hooks. */
 export interface Logger {
+  /** A failure the call survived, with its error. */
   warn(message: string, error?: unknown): void;
 }
 

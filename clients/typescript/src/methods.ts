@@ -1,4 +1,4 @@
-import { fromBinary, toBinary, type DescMessage, type DescMethod } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary, type DescMessage, type DescMethod } from "@bufbuild/protobuf";
 import { TaggedCache } from "./gen/taggedcache/v1/tagged_cache_pb.js";
 
 /** How to call one RPC with grpc-js: its path and (de)serializers. */
@@ -6,6 +6,8 @@ export interface Method {
   readonly path: string;
   readonly serialize: (msg: unknown) => Buffer;
   readonly deserialize: (bytes: Buffer) => unknown;
+  /** The reply with every field at its default: what a disabled client answers. */
+  readonly empty: () => unknown;
 }
 
 function encoder(schema: DescMessage) {
@@ -20,6 +22,7 @@ function method(m: DescMethod): Method {
     path: `/${TaggedCache.typeName}/${m.name}`,
     serialize: encoder(m.input),
     deserialize: (bytes) => fromBinary(m.output, bytes),
+    empty: () => create(m.output),
   };
 }
 

@@ -1,4 +1,5 @@
 import { credentials as grpcCredentials, type ChannelCredentials, type ChannelOptions } from "@grpc/grpc-js";
+import type { Duration } from "./duration.js";
 import type { Hooks, Logger } from "./hooks.js";
 import type { RetryOptions } from "./retry.js";
 import { jsonSerializer, type Serializer } from "./serializers.js";
@@ -19,7 +20,13 @@ export interface ClientOptions {
   credentials?: ChannelCredentials;
   /** A bearer token sent with every call as `authorization: Bearer <token>`. */
   token?: string;
-  /** Deadline of each call in ms, retries included; default 5000. Streams have none by default. */
+  /**
+   * Default deadline of every call, in ms or as a duration ("5s"): a unary
+   * call's retries included, and the whole of a GetMany stream; default
+   * 5000. 0: no deadline. A call's own `timeoutMs` or `deadline` wins.
+   */
+  timeoutMs?: Duration;
+  /** @deprecated the same as `timeoutMs`, kept for existing callers. */
   deadlineMs?: number;
   /** Retries of calls failing with UNAVAILABLE, within the deadline; `false`: none. */
   retry?: RetryOptions | false;
@@ -31,8 +38,17 @@ export interface ClientOptions {
   serializer?: Serializer;
   /** Hooks of cached() and the decorator. */
   hooks?: Hooks;
-  /** Where cached() reports a failing cache or hook; default `console`. `null`: nowhere. */
+  /**
+   * Where the high level reports a failing cache or hook, besides the
+   * `onError` hook; default: nowhere (nothing is printed). `console` fits.
+   */
   logger?: Logger | null;
+  /**
+   * Turns caching off: every read misses and every write does nothing, and
+   * no call reaches the server; cached functions always run. Default: on,
+   * unless the environment variable `TAGGEDCACHE_DISABLED` is `1` or `true`.
+   */
+  disabled?: boolean;
 }
 
 /** The channel options implied by the client options. */
@@ -55,4 +71,11 @@ export function channelCredentials(o: ClientOptions): ChannelCredentials {
 /** The serializer to use for a call: the call's, else the client's, else JSON. */
 export function pickSerializer(call: Serializer | undefined, client: Serializer | undefined): Serializer {
   return call ?? client ?? jsonSerializer;
+}
+
+/** Whether the client is off: its option, else the TAGGEDCACHE_DISABLED environment variable. */
+export function isDisabled(o: ClientOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (o.disabled !== undefined) return o.disabled;
+  const v = env.TAGGEDCACHE_DISABLED?.trim().toLowerCase();
+  return v === "1" || v === "true";
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { status } from "@grpc/grpc-js";
 import { TaggedCacheError } from "./errors.js";
 
@@ -24,9 +25,15 @@ export function retryPolicy(o: RetryOptions | false | undefined): RetryPolicy {
  * Runs `attempt` until it succeeds, fails otherwise than UNAVAILABLE, runs
  * out of attempts, or the next try could not start before `deadline` (epoch
  * ms). Waits grow exponentially with jitter, so many clients do not retry in
- * step. Only UNAVAILABLE is retried: the server did not do the work.
+ * step; `signal` ends a wait. Only UNAVAILABLE is retried: the server did
+ * not do the work.
  */
-export async function withRetry<T>(policy: RetryPolicy, deadline: number, attempt: () => Promise<T>): Promise<T> {
+export async function withRetry<T>(
+  policy: RetryPolicy,
+  deadline: number,
+  attempt: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
   let backoff = policy.initialBackoffMs;
   for (let i = 1; ; i++) {
     try {
@@ -35,7 +42,7 @@ export async function withRetry<T>(policy: RetryPolicy, deadline: number, attemp
       const e = TaggedCacheError.from(err);
       const wait = Math.min(backoff, policy.maxBackoffMs) * (0.5 + Math.random() / 2);
       if (e.code !== status.UNAVAILABLE || i >= policy.attempts || Date.now() + wait >= deadline) throw e;
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait, undefined, { signal });
       backoff *= 2;
     }
   }

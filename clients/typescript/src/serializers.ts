@@ -5,7 +5,9 @@
  * and the second as a miss.
  */
 export interface Serializer<T = unknown> {
+  /** The bytes to store; undefined or a throw when the value cannot be stored. */
   serialize(value: T): Uint8Array | undefined;
+  /** The value of stored bytes; throws when they cannot be read. */
   deserialize(bytes: Uint8Array): T;
 }
 

@@ -1,7 +1,10 @@
+import type { CallOptions } from "./call-options.js";
+import type { Duration } from "./duration.js";
 import type { Serializer } from "./serializers.js";
 
 /** A cache entry as read. */
 export interface Entry {
+  /** The stored bytes. */
   readonly value: Uint8Array;
   /** The tags the entry was stored with, sorted. */
   readonly tags: readonly string[];
@@ -11,25 +14,36 @@ export interface Entry {
 
 /** A lookup: a key, and optionally the exact tag set the entry must have. */
 export interface Lookup {
+  /** The key to read. */
   key: string;
-  tags?: string[];
+  /** The exact tag set the entry must have; absent: any. */
+  tags?: readonly string[];
 }
 
 /** Options of a read. */
-export interface GetOptions {
+export interface GetOptions extends CallOptions {
   /** The exact tag set the entry must have; absent: any. */
-  tags?: string[];
+  tags?: readonly string[];
 }
 
-/** A lease on a miss: `true` for the server's defaults. */
-export type LeaseOption = boolean | { lifetimeMs?: number; waitMs?: number };
+/**
+ * A lease on a miss: `true` for the server's defaults, or its lifetime
+ * (how long it holds if its holder neither sets nor releases the key) and
+ * how long to wait for another holder's value, in ms or as durations.
+ */
+export type LeaseOption =
+  | boolean
+  | {
+      /** How long the lease holds; absent: the server's default. */
+      lifetimeMs?: Duration;
+      /** How long to wait for another holder's value; absent: the server's default; 0: no wait. */
+      waitMs?: Duration;
+    };
 
 /** Options of read(). */
 export interface ReadOptions extends GetOptions {
   /** Ask for the key's lease on a miss (and wait for another holder's value). */
   lease?: LeaseOption;
-  /** Deadline of this call in ms, instead of the client's. */
-  deadlineMs?: number;
 }
 
 /** The full outcome of a read. */
@@ -47,22 +61,37 @@ export interface ReadResult {
 }
 
 /** Options of a write. */
-export interface SetOptions {
-  tags?: string[];
-  /** Lifetime in ms; absent: the server's default; 0: no expiry. */
-  lifetimeMs?: number;
+export interface SetOptions extends CallOptions {
+  /** Tags of the entry; order and duplicates do not matter. */
+  tags?: readonly string[];
+  /** Lifetime in ms or as a duration ("5m"); absent: the server's default; 0: no expiry. */
+  lifetimeMs?: Duration;
   /** From a read that missed: refuse the write if a tag was invalidated since. */
   versionToken?: Uint8Array;
   /** From a read that got the lease: checks the versions too, and ends the lease. */
   leaseToken?: Uint8Array;
 }
 
+/** One entry of setMany(). */
+export interface SetManyItem {
+  /** The key to store under. */
+  key: string;
+  /** The bytes to store. */
+  value: Uint8Array;
+  /** Tags of the entry. */
+  tags?: readonly string[];
+  /** Lifetime in ms or as a duration; absent: the server's default; 0: no expiry. */
+  lifetimeMs?: Duration;
+}
+
 /** Options of getValue(). */
 export interface GetValueOptions extends GetOptions {
+  /** Serializer of this call; default the client's. */
   serializer?: Serializer;
 }
 
 /** Options of setValue(). */
 export interface SetValueOptions extends SetOptions {
+  /** Serializer of this call; default the client's. */
   serializer?: Serializer;
 }

@@ -1,9 +1,9 @@
-import { Server, ServerCredentials, status, type ServerUnaryCall, type sendUnaryData } from "@grpc/grpc-js";
+import { status, type ServerUnaryCall, type sendUnaryData } from "@grpc/grpc-js";
 import { create } from "@bufbuild/protobuf";
 import { expect } from "chai";
 import { TaggedCacheClient, type TaggedCacheError } from "../src/index.js";
-import { GetResponseSchema, TaggedCache } from "../../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
-import { serviceDefinition } from "../../../server/src/transport/service-definition.js";
+import { GetResponseSchema } from "../src/proto.js";
+import { standInServer } from "./stand-in-server.js";
 
 /**
  * A stand-in server whose Get fails with a chosen status a number of times
@@ -11,8 +11,7 @@ import { serviceDefinition } from "../../../server/src/transport/service-definit
  */
 async function scriptedServer(failures: number, code = status.UNAVAILABLE) {
   const seen = { calls: 0, authorization: [] as unknown[] };
-  const server = new Server();
-  server.addService(serviceDefinition(TaggedCache), {
+  const server = await standInServer({
     Get: (call: ServerUnaryCall<unknown, unknown>, done: sendUnaryData<unknown>) => {
       seen.calls++;
       seen.authorization.push(...call.metadata.get("authorization"));
@@ -20,10 +19,7 @@ async function scriptedServer(failures: number, code = status.UNAVAILABLE) {
       done(null, create(GetResponseSchema, { hit: false }));
     },
   });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  return { seen, address: `127.0.0.1:${port}`, stop: () => server.forceShutdown() };
+  return { seen, ...server };
 }
 
 describe("client options: token, retries", function () {
@@ -45,7 +41,8 @@ describe("client options: token, retries", function () {
     const c = new TaggedCacheClient(s.address, { deadlineMs: 300, retry: { attempts: 100, initialBackoffMs: 100 } });
     try {
       const err = (await c.get("k").catch((e) => e)) as TaggedCacheError;
-      expect(err.code).to.equal(status.UNAVAILABLE);
+      // The last attempt may itself run into the deadline on a slow machine.
+      expect(err.code).to.be.oneOf([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
       expect(s.seen.calls).to.be.within(2, 4);
     } finally {
       c.close();

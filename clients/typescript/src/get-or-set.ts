@@ -1,0 +1,129 @@
+import type { CallOptions } from "./call-options.js";
+import type { TaggedCacheClient } from "./client.js";
+import type { Duration } from "./duration.js";
+import type { CacheInfo, Hooks } from "./hooks.js";
+import { runHook } from "./hooks.js";
+import type { Serializer } from "./serializers.js";
+import type { LeaseOption, ReadResult } from "./types.js";
+
+/** What getOrSet(), cached() and the decorator share: how a computed value is stored. */
+export interface StoreOptions {
+  /** Lifetime of the entry in ms or as a duration ("5m"); absent: the server's default; 0: no expiry. */
+  lifetimeMs?: Duration;
+  /**
+   * Stampede protection: on a miss, one caller (across every client and
+   * server) runs the function while the others wait for its value.
+   */
+  lease?: LeaseOption;
+  /** Serializer of the values; default the client's (JSON). */
+  serializer?: Serializer;
+  /** Hooks of this value, called after the client's. */
+  hooks?: Hooks;
+  /** Passed to the hooks as `info.userData`. */
+  userData?: unknown;
+}
+
+/** Options of getOrSet(): the key, how to compute its value, how to store it, and the call options of each cache call. */
+export interface GetOrSetOptions<T> extends StoreOptions, CallOptions {
+  /** The cache key. */
+  key: string;
+  /** Computes the value on a miss. Its errors reach the caller; its result is returned even when it cannot be stored. */
+  factory: () => T | Promise<T>;
+  /** Tags of the entry. */
+  tags?: readonly string[];
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Reads `o.key`; on a miss runs the factory and stores its result with the
+ * version token of the miss (or the lease), so a value computed while one of
+ * its tags was invalidated is returned but not cached. When the factory
+ * throws, its lease is released at once and the error reaches the caller.
+ * Any failure of the cache itself makes the call a miss: the factory runs,
+ * and the error goes to the onError hooks and the logger. Only a call
+ * cancelled by its signal rejects, with the CancelledError.
+ */
+export async function getOrSet<T>(client: TaggedCacheClient, o: GetOrSetOptions<T>): Promise<Awaited<T>> {
+  const start = performance.now();
+  const { key, lease } = o;
+  const tags = [...(o.tags ?? [])];
+  const serializer = o.serializer ?? client.serializer;
+  const call: CallOptions = { timeoutMs: o.timeoutMs ?? o.deadlineMs, deadline: o.deadline, signal: o.signal, metadata: o.metadata };
+  const info: Mutable<CacheInfo> = {
+    key, tags, hit: false, elapsedMs: 0, fnMs: 0, leaseWaitMs: 0, size: undefined, stored: undefined, userData: o.userData,
+  };
+  const report = (kind: keyof Hooks, err?: unknown) => {
+    for (const h of [client.hooks, o.hooks ?? {}]) {
+      runHook(client.logger, kind, h[kind] && (() => (kind === "onError" ? h.onError!(err, info) : h[kind]!(info))));
+    }
+  };
+  const fail = (err: unknown) => {
+    if (o.signal?.aborted) throw err;
+    info.elapsedMs = performance.now() - start;
+    client.logger?.warn(`TaggedCache: cache failed for "${key}"; treated as a miss`, err);
+    report("onError", err);
+  };
+
+  let read: ReadResult | undefined;
+  try {
+    read = await client.read(key, { ...call, tags, lease });
+    if (read.waited) info.leaseWaitMs = performance.now() - start;
+    if (read.entry !== undefined) {
+      info.size = read.entry.value.length;
+      const value = serializer.deserialize(read.entry.value) as Awaited<T>;
+      info.hit = true;
+      info.elapsedMs = performance.now() - start;
+      report("onHit");
+      return value;
+    }
+  } catch (err) {
+    // Unreachable or unreadable: a miss. An unreadable entry is dropped and
+    // the key read again, for a token under which to store a good value.
+    fail(err);
+    read = read?.entry !== undefined ? await readAfterDrop(client, key, tags, lease, call) : undefined;
+  }
+
+  const fnStart = performance.now();
+  let result: Awaited<T>;
+  try {
+    result = await o.factory();
+  } catch (err) {
+    if (read?.leaseToken !== undefined) await client.release(key, read.leaseToken, call).catch(fail);
+    throw err;
+  }
+  info.fnMs = performance.now() - fnStart;
+  info.stored = false;
+  if (read !== undefined) {
+    try {
+      const bytes = serializer.serialize(result);
+      if (bytes === undefined) throw new TypeError(`the result of "${key}" cannot be serialized`);
+      info.size = bytes.length;
+      info.stored = await client.set(key, bytes, {
+        ...call, tags, lifetimeMs: o.lifetimeMs, versionToken: read.versionToken, leaseToken: read.leaseToken,
+      });
+    } catch (err) {
+      fail(err);
+      if (read.leaseToken !== undefined) await client.release(key, read.leaseToken, call).catch(() => {});
+    }
+  }
+  info.elapsedMs = performance.now() - start;
+  report("onMiss");
+  return result;
+}
+
+async function readAfterDrop(
+  client: TaggedCacheClient,
+  key: string,
+  tags: string[],
+  lease: LeaseOption | undefined,
+  call: CallOptions,
+): Promise<ReadResult | undefined> {
+  try {
+    await client.delete(key, call);
+    const again = await client.read(key, { ...call, tags, lease });
+    return again.entry === undefined ? again : undefined;
+  } catch {
+    return undefined;
+  }
+}
