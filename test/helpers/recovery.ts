@@ -5,7 +5,7 @@ import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import { checkHistory, describeViolations } from "../model/checker.js";
 import { modelLoad } from "../model/load.js";
 import { bytes, sleep, text, type TestServer } from "./app.js";
-import { StaleModel } from "./stale-model.js";
+import { StaleModel } from "../model/workload.js";
 
 /**
  * Runs two checked workloads through `server` while `disturb` runs (800 ms

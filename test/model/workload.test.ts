@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { performance } from "node:perf_hooks";
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { StaleModel } from "../helpers/stale-model.js";
+import { StaleModel } from "./workload.js";
 
 /** A cache in a Map whose Invalidate works, or (broken) does nothing. */
 function fakeClient(broken: boolean): TaggedCacheClient {

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { status } from "@grpc/grpc-js";
 import { TaggedCacheError, type TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { bytes, text } from "./app.js";
+import { bytes, text } from "../helpers/app.js";
 
 interface Span {
   readonly start: number;
