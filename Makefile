@@ -48,7 +48,7 @@ openssl: ## Install openssl if missing (as root, via apt-get); the TLS tests nee
 	test/ensure-openssl.sh
 
 test: lint redis-server openssl ## Lint, then run the whole test suite against real Redis
-	mocha 'test/**/*.test.ts' 'clients/typescript/test/**/*.test.ts'
+	mocha --forbid-only 'test/**/*.test.ts' 'clients/typescript/test/**/*.test.ts'
 
 run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
 	node dist/server/src/main.js $(ARGS)
