@@ -25,9 +25,10 @@ export async function expectSurvives(
   const model = new Workload();
   const histories = modelLoad(server.address, 2);
   const workload = model.runUntil(client, 6, performance.now() + workloadMs);
-  // Disturb a workload that has entries to serve stale, and histories under way.
-  await until("the workloads to get going", async () =>
-    model.hits >= 20 && histories.recorded.length >= 2 ? true : undefined, workloadMs);
+  // Disturb a workload under way, with entries it could serve stale.
+  await until("the workload to get going", async () =>
+    model.ok >= 20 && model.hits > 0 ? true : undefined, workloadMs)
+    .catch((err) => { throw new Error(`${err} (${model.ok} calls, ${model.hits} hits, ${[...model.errors]} failed)`); });
   await disturb();
   await workload;
   await histories.stop();

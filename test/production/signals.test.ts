@@ -23,6 +23,21 @@ async function callsInFlight(metricsPort: number, n: number): Promise<void> {
   }, 15_000);
 }
 
+/**
+ * A server process with metrics, on a Redis of its own that the test freezes
+ * with SIGSTOP to hold calls inside the server; a 15 s command timeout keeps
+ * held calls from failing meanwhile.
+ */
+async function startOnOwnRedis(graceMs: number) {
+  const redis = await RedisServer.start();
+  const metricsPort = await freePort();
+  const server = await ServerProcess.start({
+    REDIS_URL: redis.url, KEY_PREFIX: "proc", METRICS_PORT: String(metricsPort),
+    SHUTDOWN_GRACE_MS: String(graceMs), REDIS_COMMAND_TIMEOUT_MS: "15000",
+  });
+  return { redis, server, metricsPort };
+}
+
 describe("the server process", function () {
   this.timeout(60_000);
   const clients: TaggedCacheClient[] = [];
@@ -79,13 +94,7 @@ describe("the server process", function () {
   });
 
   it("drains on SIGTERM: NOT_SERVING first, in-flight calls finish, then exit 0", async () => {
-    // A Redis of its own, frozen with SIGSTOP to hold calls inside the server.
-    const redis = await RedisServer.start();
-    const metricsPort = await freePort();
-    const server = await ServerProcess.start({
-      REDIS_URL: redis.url, KEY_PREFIX: "proc", METRICS_PORT: String(metricsPort),
-      SHUTDOWN_GRACE_MS: "10000", REDIS_COMMAND_TIMEOUT_MS: "15000",
-    });
+    const { redis, server, metricsPort } = await startOnOwnRedis(10_000);
     const c = client(server.address);
     await c.set("k", bytes("v"));
     const health = healthClient(server.address);
@@ -127,13 +136,7 @@ describe("the server process", function () {
   });
 
   it("cancels calls still running when the grace runs out, and still exits 0", async () => {
-    // A Redis of its own, frozen with SIGSTOP to hold calls inside the server.
-    const redis = await RedisServer.start();
-    const metricsPort = await freePort();
-    const server = await ServerProcess.start({
-      REDIS_URL: redis.url, KEY_PREFIX: "proc", METRICS_PORT: String(metricsPort),
-      SHUTDOWN_GRACE_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "15000",
-    });
+    const { redis, server, metricsPort } = await startOnOwnRedis(300);
     const c = client(server.address);
     await c.set("k", bytes("v"));
     try {
