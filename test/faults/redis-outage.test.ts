@@ -31,7 +31,7 @@ describe("Redis outage", () => {
     expect((await rejection(c.set("k", bytes("w")))).code).to.equal(status.UNAVAILABLE);
     expect((await rejection(c.invalidate("a"))).code).to.equal(status.UNAVAILABLE);
     expect((await rejection(c.getMany(["k"]))).code).to.equal(status.UNAVAILABLE);
-    expect(Date.now() - started).to.be.below(1000, "failures come well before the 5 s deadline");
+    expect(Date.now() - started).to.be.below(3000, "failures come well before the 5 s deadline");
     expect(server.app.store.state).to.equal("unavailable");
 
     await redis.launch();

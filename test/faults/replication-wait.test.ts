@@ -21,12 +21,11 @@ async function expectRefusedWithoutReplica(server: TestServer, replica: RedisSer
   await c.set("k", bytes("v2"), { tags: ["t"] });
   replica.pause();
   try {
-    const started = Date.now();
+    // WAIT is bounded by half the command timeout: the caller's deadline
+    // (5 s) would end the call as DEADLINE_EXCEEDED instead.
     const err = await rejection(c.invalidate("t"));
     expect(err.code, err.details).to.equal(status.UNAVAILABLE);
     expect(err.details).to.match(/replica/);
-    // WAIT is bounded by half the command timeout, not the caller's deadline.
-    expect(Date.now() - started).to.be.below(COMMAND_TIMEOUT_MS * 3);
     // Only the confirmation is missing: the primary still serves.
     await c.set("other", bytes("w"), { tags: ["u"] });
     expect(text(await c.get("other"))).to.equal("w");

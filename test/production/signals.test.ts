@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { bytes, text } from "../helpers/app.js";
+import { bytes, rejection, text } from "../helpers/app.js";
 import { until } from "../model/load.js";
 import { healthClient } from "../helpers/health.js";
 import { freePort, RedisServer, sharedRedis } from "../helpers/redis-server.js";
@@ -124,8 +124,7 @@ describe("the server process", function () {
       expect(results.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))).to.deep.equal(Array(40).fill("v"));
       expect(code).to.equal(0);
       expect(seen).to.deep.equal(["SERVING", "NOT_SERVING", "(watch ended)"]);
-      const late = await c.get("k").catch((e: { code: number }) => e.code);
-      expect(late).to.equal(status.UNAVAILABLE);
+      expect((await rejection(c.get("k"))).code).to.equal(status.UNAVAILABLE);
       expect(server.logs().map((l) => l.msg)).to.include.members(["draining", "stopped"]);
     } finally {
       redis.resume();
