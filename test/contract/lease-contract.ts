@@ -1,18 +1,9 @@
 import { expect } from "chai";
-import { TaggedCacheError, type TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { bytes, sleep, text, type TestServer } from "../helpers/app.js";
+import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { bytes, rejection, sleep, text, type TestServer } from "../helpers/app.js";
 import { useTarget, type ContractTarget } from "./cache-contract.js";
 
 const INVALID_ARGUMENT = 3;
-
-async function rejection(p: Promise<unknown>): Promise<TaggedCacheError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as TaggedCacheError;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** Version tokens and leases: the same behaviour from every store. */
 export function leaseContract(name: string, target: ContractTarget): void {

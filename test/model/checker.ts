@@ -74,22 +74,23 @@ function displaces(r: Recorded, w: Write): boolean {
  */
 export function checkHistory(history: readonly Recorded[], options: CheckOptions): Violation[] {
   const writes = history.map(writeOf).filter((w): w is Write => w !== undefined);
+  // Values are unique, so a hit names at most one write.
+  const byValue = new Map(writes.map((w) => [`${w.ns}\u0000${w.key}\u0000${w.value}`, w]));
   const violations: Violation[] = [];
   for (const read of history) {
     if (!read.ok || read.reads === undefined) continue;
     for (const lookup of read.reads) {
       const v = lookup.seen === undefined
         ? (options.strictMisses ? checkMiss(history, writes, read, lookup) : undefined)
-        : checkHit(history, writes, read, lookup);
+        : checkHit(history, byValue, read, lookup);
       if (v !== undefined) violations.push(v);
     }
   }
   return violations;
 }
 
-function checkHit(history: readonly Recorded[], writes: readonly Write[], read: Recorded, lookup: ReadResult): Violation | undefined {
-  const ns = read.op.ns;
-  const w = writes.find((x) => x.ns === ns && x.key === lookup.key && x.value === lookup.seen!.value);
+function checkHit(history: readonly Recorded[], byValue: ReadonlyMap<string, Write>, read: Recorded, lookup: ReadResult): Violation | undefined {
+  const w = byValue.get(`${read.op.ns}\u0000${lookup.key}\u0000${lookup.seen!.value}`);
   if (w === undefined || !(w.rec.start < read.end)) return { kind: "unknown value", read, lookup };
   // The server reports tags sorted and without duplicates.
   const tagsOk = sortedSet(w.tags).join("\u0000") === lookup.seen!.tags.join("\u0000")

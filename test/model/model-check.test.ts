@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { startTestServer, type TestServer } from "../helpers/app.js";
 import { sharedRedis } from "../helpers/redis-server.js";
+import { freshSeed, seedFor } from "../helpers/seed.js";
 import { checkHistory, describeViolations } from "../model/checker.js";
 import { historyArb } from "../model/history.js";
 import { grpcTarget, runHistory } from "../model/run-history.js";
@@ -10,7 +11,8 @@ import { grpcTarget, runHistory } from "../model/run-history.js";
 // model. The shared Redis has no maxmemory and nothing restarts it, and the
 // embedded store stays far below its entry limit, so misses are judged
 // strictly too. Each run uses namespaces of its own, so nothing is flushed.
-// A failing history is shrunk by fast-check and reported.
+// A failing history is shrunk by fast-check and reported. Each run explores
+// new histories; FC_SEED replays the run whose seed it prints.
 const RUNS = 150;
 
 function modelSuite(name: string, start: () => Promise<TestServer>): void {
@@ -37,7 +39,7 @@ function modelSuite(name: string, start: () => Promise<TestServer>): void {
             target.close();
           }
         }),
-        { numRuns: RUNS },
+        { numRuns: RUNS, seed: seedFor(`model check, ${name}`, freshSeed()) },
       );
       expect(ops).to.be.greaterThan(RUNS);
     });

@@ -8,9 +8,16 @@ import { checkHistory, describeViolations } from "../model/checker.js";
 import { modelLoad, until } from "../model/load.js";
 
 const SERVICE = "taggedcache.v1.TaggedCache";
+// Calls get a deadline far beyond the bounds asserted below, so a call that
+// waits for its deadline instead of failing fast cannot pass unnoticed.
+const DEADLINE_MS = 30_000;
+// README: calls "fail at once with UNAVAILABLE and succeed again as soon as
+// it is back". Measured at well under a second; the bound allows a loaded
+// machine and still catches a wait for the deadline.
+const BOUND_MS = 5000;
 
 describe("Redis killed under load", function () {
-  this.timeout(30_000);
+  this.timeout(90_000);
   let redis: RedisServer;
   let server: TestServer;
   let c: TaggedCacheClient;
@@ -19,7 +26,7 @@ describe("Redis killed under load", function () {
   before(async () => {
     redis = await RedisServer.start();
     server = await startTestServer({ REDIS_URL: redis.url });
-    c = server.client("kill");
+    c = server.client("kill", { deadlineMs: DEADLINE_MS });
     raw = new RawClient(server.address);
   });
   after(async () => {
@@ -32,7 +39,7 @@ describe("Redis killed under load", function () {
     for (let i = 0; i < 20; i++) await c.set(`old${i}`, bytes(`v${i}`), { tags: ["t"] });
     expect(await healthStatus(raw, SERVICE)).to.equal(SERVING);
     const load = modelLoad(server.address);
-    await sleep(200);
+    await until("histories to run", async () => (load.recorded.length > 0 ? true : undefined));
 
     const killedAt = Date.now();
     await redis.kill();
@@ -46,13 +53,15 @@ describe("Redis killed under load", function () {
     });
     const toFailure = Date.now() - killedAt;
     expect(failure.code, failure.message).to.equal(status.UNAVAILABLE);
+    expect(toFailure, "ms from SIGKILL to the first UNAVAILABLE").to.be.below(BOUND_MS);
     await until("NOT_SERVING", async () => ((await healthStatus(raw, SERVICE)) === NOT_SERVING ? true : undefined));
     await sleep(300); // the outage, under load
 
     await redis.launch();
     const backAt = Date.now();
-    await until("recovery", () => c.get("old0").then(() => true), 10_000);
+    await until("recovery", () => c.get("old0").then(() => true), DEADLINE_MS);
     const toRecovery = Date.now() - backAt;
+    expect(toRecovery, "ms from Redis back to the first success").to.be.below(BOUND_MS);
     await until("SERVING", async () => ((await healthStatus(raw, SERVICE)) === SERVING ? true : undefined));
     // Once back, it stays back: the connection's timers from before the kill
     // must not tear down the new one.

@@ -9,7 +9,7 @@ import { sharedRedis } from "../helpers/redis-server.js";
 // The faults of the original library (reference page, "Its faults"), each
 // re-checked against the service by a test named after it. Not here:
 // faults 6-8 concern the original's locks, whose counterpart, leases, has
-// its own tests (test/contract/lease-contract.ts, test/integration/leases.test.ts);
+// its own tests (test/contract/lease-contract.ts, test/api/leases.test.ts);
 // fault 10 (Cluster) belongs to the cluster work; fault 11's thread safety
 // is covered by the model check on the embedded store.
 const TAG_LIFETIME_MS = 300;

@@ -50,7 +50,7 @@ describe("GetMany streams cut short", function () {
   });
 
   it("releases everything when a client process that stopped reading is killed", async () => {
-    const proc = await child(["test/proof/fixtures/stream-without-reading.ts", server.address], "streaming");
+    const proc = await child(["test/faults/fixtures/stream-without-reading.ts", server.address], "streaming");
     await until("the stream to be open", async () => (server.app.inFlight.streams > 0 ? true : undefined));
     await sleep(200);
     const held = server.app.inFlight.batches;

@@ -1,28 +1,13 @@
 import calculateSlot from "cluster-key-slot";
 import { expect } from "chai";
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { sleep, startTestServer, type TestServer } from "../helpers/app.js";
+import { startTestServer, type TestServer } from "../helpers/app.js";
 import { expectSurvives } from "../helpers/recovery.js";
 import { RedisCluster } from "../helpers/redis-cluster.js";
-import { ask, type RedisServer } from "../helpers/redis-server.js";
+import { ask, waitFor } from "../helpers/redis-server.js";
 
 // The slot of the versions of namespace "fo" (see docs/design.md, Keys).
 const VERSIONS_SLOT = calculateSlot("{2:fo}");
-
-/** The master serving a slot (as CLUSTER SLOTS says) and its replica (as it says). */
-async function shardOf(cluster: RedisCluster, slot: number): Promise<{ master: RedisServer; replica: RedisServer }> {
-  const byPort = (port: number) => cluster.servers.find((s) => s.port === port)!;
-  for (const node of await cluster.nodes()) {
-    const ranges = (await ask(node.server, (r) => r.cluster("SLOTS"))) as [number, number, [string, number]][] | undefined;
-    const range = ranges?.find(([from, to]) => from <= slot && slot <= to);
-    if (range === undefined) continue;
-    const master = byPort(range[2][1]);
-    const repl = await ask(master, (r) => r.info("replication"));
-    const port = /slave0:ip=[^,]*,port=(\d+)/.exec(repl ?? "")?.[1];
-    if (port !== undefined) return { master, replica: byPort(Number(port)) };
-  }
-  throw new Error(`no master with a replica serves slot ${slot}`);
-}
 
 describe("Redis Cluster failover during a workload", function () {
   this.timeout(120_000);
@@ -47,20 +32,22 @@ describe("Redis Cluster failover during a workload", function () {
   };
 
   it("survives the master of the namespace's versions being killed and coming back as a replica", async () => {
-    const { master, replica } = await shardOf(cluster, VERSIONS_SLOT);
+    const { master, replica } = await cluster.shardOf(VERSIONS_SLOT);
     await workloadAround(async () => {
       await master.kill();
-      await sleep(2500);
+      // Back only once its replica took over, so it returns as a replica.
+      await waitFor(async () => (await ask(replica, (r) => r.info("replication")))?.includes("role:master") ?? false,
+        30_000, "the replica to take over");
       await master.launch();
     });
-    expect((await shardOf(cluster, VERSIONS_SLOT)).master).to.equal(replica);
+    expect((await cluster.shardOf(VERSIONS_SLOT)).master).to.equal(replica);
   });
 
   it("survives a forced CLUSTER FAILOVER", async () => {
-    const { replica } = await shardOf(cluster, VERSIONS_SLOT);
+    const { replica } = await cluster.shardOf(VERSIONS_SLOT);
     await workloadAround(async () => {
       await ask(replica, (r) => r.cluster("FAILOVER", "FORCE"));
     });
-    expect((await shardOf(cluster, VERSIONS_SLOT)).master).to.equal(replica);
+    expect((await cluster.shardOf(VERSIONS_SLOT)).master).to.equal(replica);
   });
 });

@@ -2,14 +2,41 @@ import { writeFileSync } from "node:fs";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { bytes, sleep, text } from "../helpers/app.js";
+import { bytes, rejection, text } from "../helpers/app.js";
+import { until } from "../model/load.js";
 import { healthClient } from "../helpers/health.js";
-import { sharedRedis } from "../helpers/redis-server.js";
+import { freePort, RedisServer, sharedRedis } from "../helpers/redis-server.js";
+import { scrape } from "../helpers/scrape.js";
 import { ServerProcess } from "../helpers/server-process.js";
 import { tokensJson, writeTokensFile, type TestToken } from "../helpers/tokens.js";
 
 const OLD: TestToken = { token: "old-secret-a1", id: "old", namespaces: ["p"], permissions: ["read", "write"] };
 const NEW: TestToken = { token: "new-secret-b2", id: "new", namespaces: ["p"], permissions: ["read"] };
+
+/** Waits until the server's metrics count at least `n` calls in flight. */
+async function callsInFlight(metricsPort: number, n: number): Promise<void> {
+  await until(`${n} calls in flight`, async () => {
+    const total = (await scrape(metricsPort))
+      .filter((s) => s.name === "taggedcache_calls_in_flight")
+      .reduce((sum, s) => sum + s.value, 0);
+    return total >= n ? true : undefined;
+  }, 15_000);
+}
+
+/**
+ * A server process with metrics, on a Redis of its own that the test freezes
+ * with SIGSTOP to hold calls inside the server; a 15 s command timeout keeps
+ * held calls from failing meanwhile.
+ */
+async function startOnOwnRedis(graceMs: number) {
+  const redis = await RedisServer.start();
+  const metricsPort = await freePort();
+  const server = await ServerProcess.start({
+    REDIS_URL: redis.url, KEY_PREFIX: "proc", METRICS_PORT: String(metricsPort),
+    SHUTDOWN_GRACE_MS: String(graceMs), REDIS_COMMAND_TIMEOUT_MS: "15000",
+  });
+  return { redis, server, metricsPort };
+}
 
 describe("the server process", function () {
   this.timeout(60_000);
@@ -36,7 +63,7 @@ describe("the server process", function () {
       })();
       const stream = old.getManyStream(batches);
       const firstReply = stream.next();
-      await sleep(10);
+      await until("the stream to ask for a batch", async () => (next === undefined ? undefined : true));
       next(["k"]);
       expect(text((await firstReply).value![0]?.value)).to.equal("v");
 
@@ -67,9 +94,7 @@ describe("the server process", function () {
   });
 
   it("drains on SIGTERM: NOT_SERVING first, in-flight calls finish, then exit 0", async () => {
-    const redis = await sharedRedis();
-    const server = await ServerProcess.start({ REDIS_URL: redis.url, KEY_PREFIX: "proc", SHUTDOWN_GRACE_MS: "5000", REDIS_COMMAND_TIMEOUT_MS: "3000" });
-    const admin = redis.connect();
+    const { redis, server, metricsPort } = await startOnOwnRedis(10_000);
     const c = client(server.address);
     await c.set("k", bytes("v"));
     const health = healthClient(server.address);
@@ -78,53 +103,57 @@ describe("the server process", function () {
     watch.on("data", (r: { status: string }) => seen.push(r.status));
     watch.on("error", () => seen.push("(watch ended)"));
     try {
-      // Hold every Redis command for a while, so calls are in flight when SIGTERM lands.
-      await admin.call("CLIENT", "PAUSE", "1000", "ALL");
+      await until("the health watch to report", async () => (seen.length > 0 ? true : undefined));
+      // Calls are in flight when SIGTERM lands, and still are once the
+      // server is draining.
+      redis.pause();
       const load = Array.from({ length: 40 }, (_, i) =>
         i % 2 ? c.get("k").then(text) : c.getMany(["k", "x"]).then((m) => text(m.get("k")?.value)),
       );
-      await sleep(200);
-      const t0 = Date.now();
+      await callsInFlight(metricsPort, 40);
       server.proc.kill("SIGTERM");
+      await server.waitForLog(/^draining$/);
+      expect(server.proc.exitCode).to.equal(null, "waits for the calls in flight");
+      redis.resume();
+      const t0 = Date.now();
       const results = await Promise.allSettled(load);
       const code = await server.exited;
       const drainMs = Date.now() - t0;
-      console.log(`      drain with 40 calls in flight took ${drainMs} ms (grace 5000 ms)`);
+      console.log(`      40 calls in flight finished and the server exited ${drainMs} ms after Redis answered again`);
 
       expect(results.map((r) => (r.status === "fulfilled" ? r.value : String(r.reason)))).to.deep.equal(Array(40).fill("v"));
       expect(code).to.equal(0);
-      expect(drainMs).to.be.below(5000);
       expect(seen).to.deep.equal(["SERVING", "NOT_SERVING", "(watch ended)"]);
-      const late = await c.get("k").catch((e: { code: number }) => e.code);
-      expect(late).to.equal(status.UNAVAILABLE);
+      expect((await rejection(c.get("k"))).code).to.equal(status.UNAVAILABLE);
       expect(server.logs().map((l) => l.msg)).to.include.members(["draining", "stopped"]);
     } finally {
-      await admin.call("CLIENT", "UNPAUSE").catch(() => undefined);
-      admin.disconnect();
+      redis.resume();
       health.close();
+      await server.stop("SIGKILL");
+      await redis.stop();
     }
   });
 
   it("cancels calls still running when the grace runs out, and still exits 0", async () => {
-    const redis = await sharedRedis();
-    const server = await ServerProcess.start({ REDIS_URL: redis.url, KEY_PREFIX: "proc", SHUTDOWN_GRACE_MS: "300", REDIS_COMMAND_TIMEOUT_MS: "5000" });
-    const admin = redis.connect();
+    const { redis, server, metricsPort } = await startOnOwnRedis(300);
     const c = client(server.address);
     await c.set("k", bytes("v"));
     try {
-      await admin.call("CLIENT", "PAUSE", "4000", "ALL");
+      redis.pause();
       const slow = c.get("k").then(() => "answered", (e: { code: number }) => status[e.code]);
-      await sleep(200);
+      await callsInFlight(metricsPort, 1);
       const t0 = Date.now();
       server.proc.kill("SIGTERM");
       expect(await slow).to.equal("CANCELLED");
       expect(await server.exited).to.equal(0);
       const drainMs = Date.now() - t0;
       console.log(`      drain past a grace of 300 ms took ${drainMs} ms`);
-      expect(drainMs).to.be.below(3500); // it did not wait for Redis to answer again
+      // It waited neither for Redis (frozen) nor for its command timeout (15 s).
+      expect(drainMs).to.be.below(10_000);
     } finally {
-      await admin.call("CLIENT", "UNPAUSE").catch(() => undefined);
-      admin.disconnect();
+      redis.resume();
+      await server.stop("SIGKILL");
+      await redis.stop();
     }
   });
 });
