@@ -6,7 +6,7 @@ MAKEFLAGS += --no-print-directory
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 GEN_STAMP := server/src/gen/.stamp
-PROTOS := $(shell find proto -name '*.proto')
+PROTOS := $(shell find proto third_party/proto -name '*.proto')
 
 .PHONY: help install generate build lint test run bench redis-server openssl clean soak
 
@@ -23,6 +23,7 @@ $(GEN_STAMP): node_modules/.installed buf.gen.yaml buf.yaml $(PROTOS)
 	rm -rf server/src/gen clients/typescript/src/gen
 	buf generate
 	buf build -o server/src/gen/taggedcache.binpb
+	buf build third_party/proto -o server/src/gen/grpc.binpb
 	touch $@
 
 generate: $(GEN_STAMP) ## Generate code and the descriptor image from proto/
@@ -32,7 +33,7 @@ build: generate ## Compile the server to dist/
 	mkdir -p dist/server/src/store/redis/lua/lib dist/server/src/gen
 	cp server/src/store/redis/lua/*.lua dist/server/src/store/redis/lua/
 	cp server/src/store/redis/lua/lib/*.lua dist/server/src/store/redis/lua/lib/
-	cp server/src/gen/taggedcache.binpb dist/server/src/gen/
+	cp server/src/gen/*.binpb dist/server/src/gen/
 
 lint: generate ## buf lint, buf breaking against main, type-check
 	buf lint
