@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 GEN_STAMP := server/src/gen/.stamp
 PROTOS := $(shell find proto third_party/proto -name '*.proto')
 
-.PHONY: help install generate build lint test run bench redis-server openssl clean soak python-deps python-client
+.PHONY: help install generate build lint test run bench redis-server openssl clean soak python-deps python-client test-interop
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ python-client: $(PY_STAMP) ## Generate and build the Python client's wheel (clie
 
 test: lint redis-server openssl python-client ## Lint, then run the whole test suite against real Redis
 	mocha 'test/**/*.test.ts' 'clients/typescript/test/**/*.test.ts'
+
+test-interop: generate redis-server python-client ## Only the interop tests: the Python client and stock gRPC clients
+	mocha 'test/interop/**/*.test.ts'
 
 run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
 	node dist/server/src/main.js $(ARGS)
