@@ -5,6 +5,8 @@ import type { Store } from "./core/store.js";
 import { openStore, redactUrl, storeLocation } from "./store/open-store.js";
 import { Metrics } from "./observability/metrics.js";
 import { startMetricsServer, type MetricsServer } from "./observability/metrics-server.js";
+import { openOtlpTracing } from "./observability/otlp.js";
+import type { Tracing } from "./observability/tracing.js";
 import { openAuthorizer, reloadTokens } from "./transport/auth/token-source.js";
 import { InFlight } from "./transport/in-flight.js";
 import { startServer, type RunningServer } from "./transport/server.js";
@@ -30,8 +32,17 @@ const STORE_CLOSE_MS = 1000;
 // Room for the protobuf framing around the largest value.
 const ENVELOPE_BYTES = 64 * 1024;
 
-/** Opens the store and starts serving; used by main and by the tests. */
-export async function startApp(config: Config, log: Logger, store: Store = openStore(config)): Promise<App> {
+/**
+ * Opens the store and starts serving; used by main and by the tests.
+ * `tracing` replaces the OTLP export that OTEL_EXPORTER_OTLP_ENDPOINT turns on
+ * (tests pass one with an in-memory exporter).
+ */
+export async function startApp(
+  config: Config,
+  log: Logger,
+  store: Store = openStore(config),
+  tracing?: Tracing,
+): Promise<App> {
   const where = storeLocation(config);
   log.info({ config: { ...config, redisUrl: config.redisUrl && redactUrl(config.redisUrl) } }, "configuration");
   let auth, tls;
@@ -55,7 +66,10 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
     log.warn("store unreachable at start; serving UNAVAILABLE until it answers");
   }
   metrics.recordStoreState(store.state === "ready");
-  const cache = new TaggedCache(store, config, config, config);
+  const otlp = tracing === undefined ? openOtlpTracing(config.otlpEndpoint) : undefined;
+  tracing ??= otlp?.tracing;
+  if (tracing !== undefined) log.info({ otlpEndpoint: config.otlpEndpoint }, "tracing on");
+  const cache = new TaggedCache(tracing?.wrapStore(store) ?? store, config, config, config);
   let server: RunningServer;
   let metricsServer: MetricsServer | undefined;
   try {
@@ -75,6 +89,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
       keepaliveTimeoutMs: config.keepaliveTimeoutMs,
       minPingIntervalMs: config.minPingIntervalMs,
       maxPingStrikes: config.maxPingStrikes,
+      interceptors: tracing === undefined ? [] : [tracing.interceptor],
     });
   } catch (err) {
     await metricsServer?.close();
@@ -92,6 +107,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
       await metricsServer?.close();
       // A Redis that does not answer must not hold the exit past the grace.
       await Promise.race([store.close(), new Promise((r) => setTimeout(r, STORE_CLOSE_MS).unref())]);
+      await otlp?.shutdown();
     },
   };
 }

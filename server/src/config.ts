@@ -34,6 +34,7 @@ export interface Config {
   readonly tlsClientCaFile: string | undefined;
   readonly metricsPort: number | undefined;
   readonly metricsHost: string | undefined;
+  readonly otlpEndpoint: string | undefined;
   readonly maxReceiveMessageBytes: number | undefined;
   readonly maxConcurrentStreams: number;
   readonly maxKeysInFlight: number;
@@ -96,6 +97,7 @@ export const OPTIONS: readonly Option[] = [
   { key: "tlsKeyFile", env: "TLS_KEY_FILE", kind: "optional", fallback: undefined, doc: "server private key (PEM)" },
   { key: "tlsClientCaFile", env: "TLS_CLIENT_CA_FILE", kind: "optional", fallback: undefined, doc: "CA (PEM) client certificates must chain to; set: mutual TLS" },
   { key: "metricsPort", env: "METRICS_PORT", kind: "int", fallback: undefined, min: 0, max: 65535, doc: "port of the Prometheus /metrics HTTP endpoint; unset: no metrics endpoint" },
+  { key: "otlpEndpoint", env: "OTEL_EXPORTER_OTLP_ENDPOINT", kind: "optional", fallback: undefined, doc: "OTLP/gRPC collector that receives a span per RPC and per store call (W3C traceparent honoured); unset: tracing off, at no cost" },
   { key: "metricsHost", env: "METRICS_HOST", kind: "optional", fallback: undefined, doc: "address of the metrics endpoint; unset: HOST" },
   { key: "maxReceiveMessageBytes", env: "MAX_RECEIVE_MESSAGE_BYTES", kind: "int", fallback: undefined, min: 1024, doc: "largest request message; unset: MAX_VALUE_BYTES + 64 KiB" },
   { key: "maxConcurrentStreams", env: "MAX_CONCURRENT_STREAMS", kind: "int", fallback: 100, min: 1, doc: "calls one connection may have open at once (HTTP/2 streams)" },
