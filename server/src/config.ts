@@ -22,6 +22,7 @@ export interface Config {
   readonly redisCommandTimeoutMs: number;
   readonly redisConnectTimeoutMs: number;
   readonly memoryMaxEntries: number;
+  readonly memoryMaxBytes: number;
   readonly shutdownGraceMs: number;
   readonly logLevel: string;
   readonly leaseLifetimeMs: number;
@@ -85,6 +86,7 @@ export const OPTIONS: readonly Option[] = [
   { key: "redisCommandTimeoutMs", env: "REDIS_COMMAND_TIMEOUT_MS", kind: "int", fallback: 1000, min: 1, doc: "a Redis command unanswered this long fails as UNAVAILABLE" },
   { key: "redisConnectTimeoutMs", env: "REDIS_CONNECT_TIMEOUT_MS", kind: "int", fallback: 2000, min: 1, doc: "connection attempt timeout" },
   { key: "memoryMaxEntries", env: "MEMORY_MAX_ENTRIES", kind: "int", fallback: 100_000, min: 1, doc: "entries the embedded store keeps before evicting the least recently used" },
+  { key: "memoryMaxBytes", env: "MEMORY_MAX_BYTES", kind: "int", fallback: 256 * 1_048_576, min: 1_048_576, doc: "memory the embedded store's entries, versions and leases may take before the least recently used are evicted" },
   { key: "shutdownGraceMs", env: "SHUTDOWN_GRACE_MS", kind: "int", fallback: 10_000, min: 0, doc: "on SIGTERM, how long in-flight calls may take to finish" },
   { key: "logLevel", env: "LOG_LEVEL", kind: "string", fallback: "info", doc: "trace, debug, info, warn, error or fatal" },
   { key: "leaseLifetimeMs", env: "LEASE_LIFETIME_MS", kind: "int", fallback: 10_000, min: 1, doc: "lifetime of a lease whose Get names none" },
