@@ -163,15 +163,16 @@ export class MemoryStore implements Store {
   }
 
   private isStale(e: Entry, now: number, touch: boolean): boolean {
-    const current = (key: string, id: number) => {
-      const v = touch ? this.versions.get(key) : this.versions.peek(key);
-      return live(v, now) && v!.id === id;
-    };
-    if (!current(namespaceKey(e.namespace), e.nsVersion)) return true;
+    if (!this.isCurrent(namespaceKey(e.namespace), e.nsVersion, now, touch)) return true;
     for (let i = 0; i < e.tags.length; i++) {
-      if (!current(tagKey(e.namespace, e.tags[i]!), e.tagVersions[i]!)) return true;
+      if (!this.isCurrent(tagKey(e.namespace, e.tags[i]!), e.tagVersions[i]!, now, touch)) return true;
     }
     return false;
+  }
+
+  private isCurrent(key: string, id: number, now: number, touch: boolean): boolean {
+    const v = touch ? this.versions.get(key) : this.versions.peek(key);
+    return live(v, now) && v!.id === id;
   }
 
   /** The live version under `key`, created if missing or expired, living at least until `need`. */
