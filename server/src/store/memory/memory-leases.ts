@@ -7,7 +7,10 @@ import { entryId, type MemoryStore } from "./memory-store.js";
 
 class Lease extends Sized {
   constructor(
-    /** The holder's lease id as a latin1 string: smaller than a Buffer of its own, and never a view of a pooled slab. */
+    /**
+     * The holder's lease id as a latin1 string: smaller than a Buffer of its
+     * own, and unlike Buffer.from() never a view that keeps a pooled slab alive.
+     */
     readonly id: string,
     readonly expiresAt: number,
   ) {
