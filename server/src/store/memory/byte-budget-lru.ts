@@ -19,9 +19,8 @@ export abstract class Sized {
  * One memory budget shared by several pools of records, enforced like Redis's
  * allkeys-lru but exactly: whenever the records of all pools together exceed
  * `maxBytes`, the least recently used record of any pool is evicted, until
- * they fit again. Each pool keeps its records in a Map whose order is their
- * recency, so the least recently used record overall is the oldest of the
- * pools' first records.
+ * they fit again. Each pool keeps its records in recency order, so the least
+ * recently used record overall is the oldest of the pools' oldest records.
  */
 export class ByteBudget {
   private readonly pools: LruPool<Sized>[] = [];
