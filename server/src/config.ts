@@ -50,6 +50,8 @@ export interface StoreConfig {
   /** How long WAIT may block, in ms; derived: half the command timeout, leaving the rest for the reply. */
   readonly redisWaitMs: number;
   readonly memoryMaxEntries: number;
+  /** Bytes the embedded store may hold (values, keys, tags, versions, leases) before evicting. */
+  readonly memoryMaxBytes: number;
 }
 
 /** Authentication. */
@@ -111,6 +113,7 @@ export const OPTIONS: readonly Option[] = [
   { section: "server", key: "maxBatchesInFlight", env: "MAX_BATCHES_IN_FLIGHT", kind: "int", fallback: 16, min: 1, doc: "GetMany messages one stream may have unanswered before the server stops reading it" },
   { section: "store", key: "redisCommandTimeoutMs", env: "REDIS_COMMAND_TIMEOUT_MS", kind: "int", fallback: 1000, min: 1, doc: "a Redis command unanswered this long fails as UNAVAILABLE" },
   { section: "store", key: "redisConnectTimeoutMs", env: "REDIS_CONNECT_TIMEOUT_MS", kind: "int", fallback: 2000, min: 1, doc: "connection attempt timeout" },
+  { section: "store", key: "memoryMaxBytes", env: "MEMORY_MAX_BYTES", kind: "int", fallback: 256 * 1_048_576, min: 1_048_576, doc: "memory the embedded store's entries, versions and leases may take before the least recently used are evicted" },
   { section: "store", key: "memoryMaxEntries", env: "MEMORY_MAX_ENTRIES", kind: "int", fallback: 100_000, min: 1, doc: "entries the embedded store keeps before evicting the least recently used" },
   { section: "server", key: "shutdownGraceMs", env: "SHUTDOWN_GRACE_MS", kind: "int", fallback: 10_000, min: 0, doc: "on SIGTERM, how long in-flight calls may take to finish" },
   { section: "observability", key: "logLevel", env: "LOG_LEVEL", kind: "string", fallback: "info", doc: "trace, debug, info, warn, error or fatal" },
