@@ -149,6 +149,18 @@ export class MemoryStore implements Store {
     ns.all = { id: this.nextVersion++, expiresAt: Date.now() + this.options.tagLifetimeMs };
   }
 
+  /**
+   * Forgets the namespace's version (`tag` undefined) or a tag's, as when it
+   * expires: the embedded store's counterpart of a version key evicted from
+   * Redis, for fault tests.
+   */
+  evictVersion(namespace: string, tag: string | undefined): void {
+    const ns = this.namespaces.get(namespace);
+    if (ns === undefined) return;
+    if (tag === undefined) ns.all = undefined;
+    else ns.tags.delete(tag);
+  }
+
   /** Drops every entry and version: the FLUSHALL of the embedded store. */
   clear(): void {
     this.entries.clear();

@@ -1,7 +1,8 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-store.js";
+import type { Versions } from "../../core/store.js";
 import { decodeEntry } from "./entry-codec.js";
-import type { KeyScheme } from "./keys.js";
+import type { KeyScheme, NamespaceKeys } from "./keys.js";
 import type { LeaseNotices } from "./lease-notices.js";
 import type { RandomVersions } from "./random-versions.js";
 import { fromRedisError } from "./redis-errors.js";
@@ -76,6 +77,14 @@ export class RedisLeases implements LeaseStore {
     }
   }
 
+  async createVersions(namespace: string, tags: readonly string[]): Promise<void> {
+    try {
+      await ensureVersions(this.redis, this.keys.forNamespace(namespace), tags, this.tagLifetimeMs, this.versions);
+    } catch (err) {
+      throw fromRedisError(err);
+    }
+  }
+
   async release(namespace: string, key: string, leaseId: Uint8Array): Promise<boolean> {
     try {
       const key_ = this.keys.forNamespace(namespace).leasePrefix + key;
@@ -88,6 +97,24 @@ export class RedisLeases implements LeaseStore {
   watch(namespace: string, key: string): Promise<Watch> {
     return this.notices.watch(this.keys.forNamespace(namespace).leasePrefix + key);
   }
+}
+
+/**
+ * Reads the versions of the namespace and `tags`, creating missing ones
+ * (ensure-versions.lua) with the least lifetime: no entry depends on them yet.
+ */
+export async function ensureVersions(
+  redis: Redis | Cluster,
+  ns: NamespaceKeys,
+  tags: readonly string[],
+  tagLifetimeMs: number,
+  versions: RandomVersions,
+): Promise<Versions> {
+  const args: (string | number | Buffer)[] = [ns.allKey, ...tags.map((t) => ns.tagPrefix + t)];
+  args.push(tagLifetimeMs, tagLifetimeMs);
+  for (let i = 0; i <= tags.length; i++) args.push(versions.take());
+  const got = await redis.tcEnsureVersionsBuffer(1 + tags.length, ...args);
+  return { ns: got[0], tags, tagVersions: got.slice(1) };
 }
 
 /** A lease id or version as a script argument: "" stands for none. */
