@@ -1,11 +1,12 @@
 import type { Cluster } from "ioredis";
 import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-store.js";
 import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
+import { ensureVersions } from "../redis/ensure-versions.js";
 import type { KeyScheme } from "../redis/keys.js";
 import type { LeaseNotices } from "../redis/lease-notices.js";
 import type { RandomVersions } from "../redis/random-versions.js";
 import { fromRedisError } from "../redis/redis-errors.js";
-import { bytes, ensureVersions } from "../redis/redis-leases.js";
+import { bytes } from "../redis/redis-leases.js";
 import { clusterLeaseKey } from "./slot-tags.js";
 import { VersionKeys } from "./version-check.js";
 

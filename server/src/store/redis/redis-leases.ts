@@ -1,8 +1,8 @@
-import type { Cluster, Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-store.js";
-import type { Versions } from "../../core/store.js";
 import { decodeEntry } from "./entry-codec.js";
-import type { KeyScheme, NamespaceKeys } from "./keys.js";
+import { ensureVersions } from "./ensure-versions.js";
+import type { KeyScheme } from "./keys.js";
 import type { LeaseNotices } from "./lease-notices.js";
 import type { RandomVersions } from "./random-versions.js";
 import { fromRedisError } from "./redis-errors.js";
@@ -97,24 +97,6 @@ export class RedisLeases implements LeaseStore {
   watch(namespace: string, key: string): Promise<Watch> {
     return this.notices.watch(this.keys.forNamespace(namespace).leasePrefix + key);
   }
-}
-
-/**
- * Reads the versions of the namespace and `tags`, creating missing ones
- * (ensure-versions.lua) with the least lifetime: no entry depends on them yet.
- */
-export async function ensureVersions(
-  redis: Redis | Cluster,
-  ns: NamespaceKeys,
-  tags: readonly string[],
-  tagLifetimeMs: number,
-  versions: RandomVersions,
-): Promise<Versions> {
-  const args: (string | number | Buffer)[] = [ns.allKey, ...tags.map((t) => ns.tagPrefix + t)];
-  args.push(tagLifetimeMs, tagLifetimeMs);
-  for (let i = 0; i <= tags.length; i++) args.push(versions.take());
-  const got = await redis.tcEnsureVersionsBuffer(1 + tags.length, ...args);
-  return { ns: got[0], tags, tagVersions: got.slice(1) };
 }
 
 /** A lease id or version as a script argument: "" stands for none. */
