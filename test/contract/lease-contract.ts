@@ -152,6 +152,15 @@ export function leaseContract(name: string, target: ContractTarget): void {
         expect(text(await c.get("k"))).to.equal("v");
       });
 
+      it("end with a Set refused for a version token that saw a version absent", async () => {
+        const plain = await c.read("k", { tags: ["a"] });
+        const leased = await c.read("k", { tags: ["a"], lease: true });
+        const tokens = { versionToken: plain.versionToken, leaseToken: leased.leaseToken };
+        expect(await c.set("k", bytes("early"), { tags: ["a"], ...tokens })).to.equal(false);
+        const next = await c.read("k", { tags: ["a"], lease: { waitMs: 0 } });
+        expect(next.leaseToken).to.be.instanceOf(Uint8Array);
+      });
+
       it("end with a refused Set, and the next caller gets the lease", async () => {
         await c.set("other", bytes("x"), { tags: ["a"] });
         const first = await c.read("k", { tags: ["a"], lease: true });

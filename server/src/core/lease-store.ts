@@ -23,8 +23,8 @@ export interface LeaseStore {
   /**
    * Stores an entry as Store.set does, but only if every version in
    * `guard.versions` is still current; a version recorded absent never is.
-   * All in one atomic step. When `guard.leaseId` still holds the key's lease, the
-   * lease ends, stored or not. Waiters of the key are notified whenever the
+   * All in one atomic step. When `guard.leaseId` still holds the key's
+   * lease, the lease ends, stored or not. Waiters of the key are notified whenever the
    * lease ends or a value is stored while a lease exists. Resolves true when
    * stored.
    */

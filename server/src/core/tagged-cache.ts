@@ -180,7 +180,8 @@ async function refuseAbsent(
   tags: readonly string[],
   leaseId: Uint8Array | undefined,
 ): Promise<false> {
-  // Leased misses create their versions, so this lease is not ours to keep.
+  // A leased miss creates its versions, so its token records none absent;
+  // a lease presented here anyway ends, as with any refused Set.
   await Promise.all([store.createVersions(ns, tags), leaseId && store.release(ns, key, leaseId)]);
   return false;
 }
