@@ -84,6 +84,10 @@ export class MemoryLeases implements LeaseStore {
     return fresh;
   }
 
+  async createVersions(namespace: string, tags: readonly string[]): Promise<void> {
+    this.store.versionsOf(namespace, tags, true);
+  }
+
   async release(namespace: string, key: string, leaseId: Uint8Array): Promise<boolean> {
     const id = entryId(namespace, key);
     const held = this.live(id, Date.now());
@@ -129,8 +133,9 @@ function holder(leaseId: Uint8Array): string {
   return Buffer.from(leaseId.buffer, leaseId.byteOffset, leaseId.byteLength).toString("latin1");
 }
 
+// A version recorded absent matches nothing: see recordsAbsent.
 function sameVersion(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
+  if (a === undefined || b === undefined) return false;
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 

@@ -141,6 +141,15 @@ export class MemoryStore implements Store, MemoryEntries {
     return { bytes, maxBytes, evictions, entries: this.entries.size, versions: this.versions.size };
   }
 
+  /**
+   * Forgets the namespace's version (`tag` undefined) or a tag's, as when it
+   * is evicted: the embedded store's counterpart of a version key evicted
+   * from Redis, for fault tests.
+   */
+  evictVersion(namespace: string, tag: string | undefined): void {
+    this.versions.delete(tag === undefined ? namespaceVersionId(namespace) : tagVersionId(namespace, tag));
+  }
+
   /** Drops every entry, version and lease: the FLUSHALL of the embedded store. */
   clear(): void {
     this.budget.clear();
