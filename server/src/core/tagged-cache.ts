@@ -1,6 +1,7 @@
 import type { LeaseSettings, Lifetimes, Limits } from "./limits.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
 import type { Lookup, LookupResult } from "./lookup.js";
+import type { LeaseStore } from "./lease-store.js";
 import type { Store } from "./store.js";
 import { InvalidArgumentError } from "./errors.js";
 import { checkCovered, checkLeaseOptions, type LeaseOptionsInput } from "./validate-lease.js";
