@@ -82,6 +82,11 @@ def semantics(address, ns):
     cache.set("same", 2, tags=["b"])
     assert misses(cache, "same", ["a"]) and cache.get("same", ["b"]) == 2, "one entry per key: the last set wins"
     try:
+        RedisTaggedCache(namespace=ns, host="localhost", port=6379)
+        raise AssertionError("a Redis host was accepted")
+    except TypeError:
+        pass
+    try:
         RedisTaggedCache(namespace=ns, address=address, in_local_memory=True)
         raise AssertionError("in_local_memory=True was accepted")
     except ValueError as err:
@@ -115,13 +120,15 @@ def keys(address, ns):
 
     assert add(1, b=2) == 3 and add(1, b=2) == 3 and len(calls) == 1
     assert seen[0][0] == keyed([[__file__, "", "add"], [1], {"b": 2}]), "the original's key derivation"
-    assert add(2, b=2) == 4 and len(calls) == 2, "other arguments, other key"
+    raw = TaggedCacheClient(address, ns)
+    raw.set(seen[0][0], b"not a pickle", tags=["t"])
+    assert add(1, b=2) == 3 and add(1, b=2) == 3 and len(calls) == 2, "an unreadable cached value is recomputed, then cached"
+    assert add(2, b=2) == 4 and len(calls) == 3, "other arguments, other key"
     assert add.__name__ == "add", "the decorated function keeps its name"
-    assert Repo("one").fetch("x") == "x!" and Repo("two").fetch("x") == "x!" and len(calls) == 3, "self is not in the key"
+    assert Repo("one").fetch("x") == "x!" and Repo("two").fetch("x") == "x!" and len(calls) == 4, "self is not in the key"
     assert seen[-1] == (keyed([[__file__, "Repo", "fetch"], ["x"], {}]), True)
     cache.invalidate("item:x")
-    assert Repo("three").fetch("x") == "x!" and len(calls) == 4, "dynamic tags of a method see self"
-    raw = TaggedCacheClient(address, ns)
+    assert Repo("three").fetch("x") == "x!" and len(calls) == 5, "dynamic tags of a method see self"
     assert pickle.loads(raw.get(seen[-1][0], tags=["item:x"])) == "x!", "any client reads the pickled value"
 
     @cache.decorator(key=lambda a, b: f"custom:{a}:{b}", tags=(t for t in ["g"]))
