@@ -10,7 +10,10 @@ describe("the redis-tagged-cache API on the Python client", function () {
   let redis: RedisServer;
   let server: TestServer;
   let run = 0;
-  const check = (name: string) => runPython(CLIENT_PYTHON, [script("compat_checks.py"), name, server.address, `compat-${process.pid}-${++run}`]);
+  const check = (name: string) => {
+    const file = ["lock", "release", "race"].includes(name) ? "compat_concurrency.py" : "compat_checks.py";
+    return runPython(CLIENT_PYTHON, [script(file), name, server.address, `compat-${process.pid}-${++run}`]);
+  };
 
   before(async () => {
     redis = await RedisServer.start();
