@@ -105,6 +105,15 @@ def keys(address, ns):
     assert pair(1, 2) == [1, 2] and pair(1, 2) == [1, 2] and len(calls) == before + 1, "generated tags still hit"
     assert seen[-1] == ("custom:1:2", True) and pickle.loads(raw.get("custom:1:2", tags=["g"])) == [1, 2]
 
+    @cache.decorator(key=lambda: "keyed-elsewhere")
+    def untagged():
+        calls.append("untagged")
+        return "mine"
+
+    raw.set("keyed-elsewhere", pickle.dumps("theirs"), tags=["x"])
+    before = len(calls)
+    assert untagged() == "mine" and untagged() == "mine" and len(calls) == before + 1, "an entry under other tags is not a hit"
+
     @cache.decorator()
     def opaque(thing):
         calls.append("opaque")

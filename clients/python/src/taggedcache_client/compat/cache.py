@@ -10,17 +10,11 @@ import grpc
 from taggedcache_client.client import TaggedCacheClient
 from taggedcache_client.compat.backend import LOGGER, Backend, DisabledBackend
 from taggedcache_client.compat.decorator import CachedFunction, Options
-from taggedcache_client.compat.tags import tag_list
+from taggedcache_client.compat.tags import matches, tag_list
 from taggedcache_client.compat.types import CacheHook, CacheInfo, CacheMiss
-from taggedcache_client.types import Entry
 
 #: Misses remembered per thread for a following ``set`` (see ``get``).
 _PENDING_PER_THREAD = 1024
-
-
-def _matches(entry: Entry, tags: List[str]) -> bool:
-    # The original keyed entries by their tag set: any other set, none included, misses.
-    return entry.tags == tuple(sorted(set(tags)))
 
 
 class RedisTaggedCache:
@@ -128,7 +122,7 @@ class RedisTaggedCache:
         tags = tag_list(tags)
         result = self._backend.read(key, tags)
         entry = result.entry
-        if entry is None or not _matches(entry, tags):
+        if entry is None or not matches(entry, tags):
             if result.version_token:
                 pending = self._pending()
                 pending[(key, tuple(sorted(set(tags))))] = result.version_token
@@ -146,7 +140,7 @@ class RedisTaggedCache:
         ``tags``; False when there is none (or on a backend failure)."""
         tags = tag_list(tags)
         entry = self._backend.read(key, tags).entry
-        if entry is None or not _matches(entry, tags):
+        if entry is None or not matches(entry, tags):
             return False
         return self._backend.delete(key)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, List, Optional
 
 from taggedcache_client.compat.backend import LOGGER, NOTHING
-from taggedcache_client.compat.tags import tag_list
+from taggedcache_client.compat.tags import matches, tag_list
 from taggedcache_client.compat.types import CacheInfo
 
 
@@ -108,12 +108,14 @@ class CachedFunction:
             info.lock_waiting_ms = int((time.perf_counter() - started) * 1000)
         if result.entry is None:
             return result, None
-        info.serialized_size = len(result.entry.value)
-        try:
-            return result, (opts.unserializer(result.entry.value),)
-        except Exception:
-            LOGGER.warning("error while unserializing cache value => cache bypassed", exc_info=True)
-        # Drop the unreadable entry, then miss afresh to get tokens that vouch for a new value.
+        # An entry stored under other tags is one the original would not see.
+        if matches(result.entry, tags):
+            info.serialized_size = len(result.entry.value)
+            try:
+                return result, (opts.unserializer(result.entry.value),)
+            except Exception:
+                LOGGER.warning("error while unserializing cache value => cache bypassed", exc_info=True)
+        # Drop the entry, then miss afresh to get tokens that vouch for a new value.
         backend.delete(key)
         again = backend.read(key, tags, lease)
         return (NOTHING if again.entry is not None else again), None

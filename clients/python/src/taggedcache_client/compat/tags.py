@@ -2,6 +2,8 @@
 
 from typing import Any, List
 
+from taggedcache_client.types import Entry
+
 
 def tag_list(tags: Any) -> List[str]:
     """None → no tags; a string → that one tag; any other iterable → its items,
@@ -11,3 +13,9 @@ def tag_list(tags: Any) -> List[str]:
     if isinstance(tags, str):
         return [tags]
     return list(tags)
+
+
+def matches(entry: Entry, tags: List[str]) -> bool:
+    """The original keyed entries by their tag set too: an entry read with any
+    other set, none included, is not the one asked for."""
+    return entry.tags == tuple(sorted(set(tags)))
