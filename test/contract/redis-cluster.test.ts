@@ -3,6 +3,7 @@ import { RedisCluster } from "../helpers/redis-cluster.js";
 import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers/app.js";
 import { cacheContract, type ContractTarget } from "./cache-contract.js";
 import { guardedSetSteps } from "./cluster-guarded-set.js";
+import { getManyBudgetContract, SMALL_BUDGET } from "./get-many-budget.js";
 import { leaseContract } from "./lease-contract.js";
 
 describe("Redis Cluster (3 masters, 3 replicas)", () => {
@@ -18,6 +19,10 @@ describe("Redis Cluster (3 masters, 3 replicas)", () => {
   };
   cacheContract("Redis Cluster store", target);
   leaseContract("Redis Cluster store", target);
+  getManyBudgetContract("Redis Cluster store", {
+    ...target,
+    start: () => startTestServer({ REDIS_CLUSTER_NODES: cluster.nodesVariable, ...SMALL_BUDGET }),
+  });
   guardedSetSteps(() => cluster);
 
   describe("leases across servers", () => {
