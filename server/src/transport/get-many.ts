@@ -27,8 +27,8 @@ interface Slot {
  * and none are taken while the values read and not yet sent reach
  * `maxBytesInFlight` or the client is not reading replies, so a slow reader
  * holds bounded memory: at most `maxBytesInFlight` plus one reply
- * (`MAX_REPLY_BYTES`) per batch being read. Every message's namespace is authorized on its
- * own. A bad or refused batch ends the stream with its status after every
+ * (`MAX_REPLY_BYTES`) per batch being read. Every message's namespace is
+ * authorized on its own. A bad or refused batch ends the stream with its status after every
  * earlier batch was answered.
  */
 class GetManyStream {
