@@ -1,5 +1,5 @@
 import { ConfigError } from "./core/errors.js";
-import type { LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
+import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
 
 /**
  * The server's configuration: one typed object in sections, built once from
@@ -10,7 +10,7 @@ import type { LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
 export interface Config {
   readonly server: ServerConfig;
   readonly store: StoreConfig;
-  readonly limits: Limits & Lifetimes;
+  readonly limits: Limits & Lifetimes & BatchBudget;
   readonly leases: LeaseSettings;
   readonly auth: AuthConfig;
   readonly observability: ObservabilityConfig;
@@ -27,6 +27,7 @@ export interface ServerConfig {
   readonly maxConcurrentStreams: number;
   readonly maxBatchesInFlight: number;
   readonly maxKeysInFlight: number;
+  readonly maxBytesInFlight: number;
   readonly keepaliveTimeMs: number;
   readonly keepaliveTimeoutMs: number;
   readonly minPingIntervalMs: number;
@@ -110,6 +111,10 @@ export const OPTIONS: readonly Option[] = [
   { section: "limits", key: "maxInvalidateTags", env: "MAX_INVALIDATE_TAGS", kind: "int", fallback: 1000, min: 1, doc: "most tags in one Invalidate" },
   { section: "limits", key: "maxValueBytes", env: "MAX_VALUE_BYTES", kind: "int", fallback: 1_048_576, min: 0, doc: "largest value" },
   { section: "limits", key: "maxBatchKeys", env: "MAX_BATCH_KEYS", kind: "int", fallback: 1000, min: 1, doc: "most keys in one GetMany message" },
+  { section: "limits", key: "maxReplyBytes", env: "MAX_REPLY_BYTES", kind: "int", fallback: 4 * 1_048_576 - ENVELOPE_BYTES, min: 1, doc: "most bytes of values in one GetMany reply, a repeated key counted each time (the default fits a client's 4 MiB receive limit)" },
+  { section: "limits", key: "storeCallBytes", env: "STORE_CALL_BYTES", kind: "int", fallback: 1_048_576, min: 1, doc: "most bytes of values one store call of GetMany returns (one value always fits), so no call holds Redis long" },
+  { section: "limits", key: "storeCallKeys", env: "STORE_CALL_KEYS", kind: "int", fallback: 250, min: 1, doc: "most keys one store call of GetMany reads; larger messages take several calls" },
+  { section: "server", key: "maxBytesInFlight", env: "MAX_BYTES_IN_FLIGHT", kind: "int", fallback: 16 * 1_048_576, min: 1, doc: "bytes of values one GetMany stream may hold unsent before the server stops reading it" },
   { section: "server", key: "maxBatchesInFlight", env: "MAX_BATCHES_IN_FLIGHT", kind: "int", fallback: 16, min: 1, doc: "GetMany messages one stream may have unanswered before the server stops reading it" },
   { section: "store", key: "redisCommandTimeoutMs", env: "REDIS_COMMAND_TIMEOUT_MS", kind: "int", fallback: 1000, min: 1, doc: "a Redis command unanswered this long fails as UNAVAILABLE" },
   { section: "store", key: "redisConnectTimeoutMs", env: "REDIS_CONNECT_TIMEOUT_MS", kind: "int", fallback: 2000, min: 1, doc: "connection attempt timeout" },

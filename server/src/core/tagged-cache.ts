@@ -1,7 +1,8 @@
-import type { LeaseSettings, Lifetimes, Limits } from "./limits.js";
+import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./limits.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
 import type { Lookup, LookupResult } from "./lookup.js";
 import type { LeaseStore } from "./lease-store.js";
+import { readBatch } from "./read-batch.js";
 import type { Store } from "./store.js";
 import { InvalidArgumentError } from "./errors.js";
 import { checkCovered, checkLeaseOptions, type LeaseOptionsInput } from "./validate-lease.js";
@@ -27,7 +28,7 @@ export interface SetTokens {
 export class TaggedCache {
   constructor(
     private readonly store: Store,
-    private readonly limits: Limits & Lifetimes,
+    private readonly limits: Limits & Lifetimes & BatchBudget,
     private readonly leaseSettings: LeaseSettings,
   ) {}
 
@@ -40,7 +41,8 @@ export class TaggedCache {
 
   /**
    * Reads a batch of entries of one namespace, one result per lookup in
-   * order. The lookups' tag arrays are sorted in place.
+   * order; repeated lookups are read once, large batches in several store
+   * calls (see read-batch.ts). The lookups' tag arrays are sorted in place.
    */
   getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
     const ns = checkNamespace(this.limits, namespace);
@@ -55,7 +57,7 @@ export class TaggedCache {
       checkKey(this.limits, l.key, `items[${i}].key`);
       if (l.tags.length > 0) l.tags = checkTags(this.limits, l.tags, `items[${i}].tags`);
     }
-    return lookups.length === 0 ? Promise.resolve([]) : this.store.getMany(ns, lookups);
+    return lookups.length === 0 ? Promise.resolve([]) : readBatch(this.store, ns, lookups, this.limits);
   }
 
   /** Stores an entry; `lifetimeMs` undefined means the default, 0 no expiry. */

@@ -66,12 +66,13 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
     return (await this.getMany(namespace, [{ key, tags: tags.slice() }]))[0];
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const entryKeys = lookups.map((l) => ns.entryPrefix + l.key);
-    const out = new Array<LookupResult>(lookups.length);
+    let out: LookupResult[];
     try {
-      const found = await this.readEntries(entryKeys);
+      const found = await this.readEntries(entryKeys, maxBytes);
+      out = new Array<LookupResult>(found.length);
       // The versions of the found entries, and of the requested tags so that
       // a miss can report them (its version token): one MGET, one slot.
       const versionKeys = new VersionKeys(ns);
@@ -116,21 +117,26 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
   /**
    * Reads entries with one read-entries.lua call per slot, the calls for one
    * node in one pipeline, all nodes in parallel. Absent entries and data not
-   * in our format are undefined.
+   * in our format are undefined. Each call returns at most `maxBytes` (but
+   * one entry); the result ends before the first key a call left unread.
    */
-  private async readEntries(keys: readonly string[]): Promise<(ReadEntry | undefined)[]> {
+  private async readEntries(keys: readonly string[], maxBytes: number): Promise<(ReadEntry | undefined)[]> {
     const out = new Array<ReadEntry | undefined>(keys.length);
+    const budget = maxBytes === Infinity ? [] : [maxBytes];
+    let answered = keys.length;
     await Promise.all(
       Array.from(groupBySlotAndNode(this.redis, keys), async (slots) => {
         const pipeline = this.redis.pipeline();
-        for (const group of slots) pipeline.tcReadEntriesBuffer(group.length, ...group.map((i) => keys[i]!));
+        for (const group of slots) pipeline.tcReadEntriesBuffer(group.length, ...group.map((i) => keys[i]!), ...budget);
         const replies = (await pipeline.exec()) ?? [];
         for (let s = 0; s < slots.length; s++) {
           const [err, reply] = replies[s] ?? [new Error("no reply")];
           if (err) throw err;
           const group = slots[s]!;
-          for (let j = 0; j < group.length; j++) {
-            const item = (reply as unknown[])[j];
+          const items = reply as unknown[];
+          if (items.length < group.length) answered = Math.min(answered, group[items.length]!);
+          for (let j = 0; j < items.length; j++) {
+            const item = items[j];
             if (!Array.isArray(item)) continue;
             const raw = item[1] as Buffer;
             const layout = parseEntry(raw);
@@ -139,6 +145,7 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
         }
       }),
     );
+    out.length = answered;
     return out;
   }
 

@@ -26,7 +26,7 @@ export interface RedisStoreOptions extends Timeouts {
 }
 
 /**
- * The Redis store: one script call per Get, GetMany batch, Set and
+ * The Redis store: one script call per Get, GetMany chunk, Set and
  * Invalidate. Commands fail at once while Redis is unreachable (no offline
  * queue, no silent resend) so callers get "unavailable" promptly, and the
  * connection keeps retrying in the background.
@@ -72,7 +72,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
     return toResult(reply[0], tags);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const n = lookups.length;
     const args: (string | number)[] = new Array(1 + n + 1);
@@ -84,14 +84,15 @@ export class RedisStore extends RedisStoreBase<Redis> {
       args.push(tags.length);
       for (let j = 0; j < tags.length; j++) args.push(tags[j]!);
     }
+    if (maxBytes !== Infinity) args.push(maxBytes);
     let reply: unknown[];
     try {
       reply = await this.redis.tcGetBuffer(1 + n, ...args);
     } catch (err) {
       throw fromRedisError(err);
     }
-    const out = new Array<LookupResult>(n);
-    for (let i = 0; i < n; i++) out[i] = toResult(reply[i], lookups[i]!.tags);
+    const out = new Array<LookupResult>(reply.length);
+    for (let i = 0; i < reply.length; i++) out[i] = toResult(reply[i], lookups[i]!.tags);
     return out;
   }
 
