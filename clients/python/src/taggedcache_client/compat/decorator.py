@@ -101,7 +101,11 @@ class CachedFunction:
     def _read(self, key: str, tags: List[str], info: CacheInfo):
         opts = self._options
         backend = self._cache._backend
-        lease = (opts.lock_timeout_ms, opts.lock_timeout_ms) if opts.lock else None
+        # Without lock, a lease that nobody waits for: the server then creates
+        # the versions of tags never seen before at the miss, so the first
+        # value computed under them is stored (a version token that records a
+        # tag absent never guards a Set).
+        lease = (opts.lock_timeout_ms, opts.lock_timeout_ms if opts.lock else 0)
         started = time.perf_counter()
         result = backend.read(key, tags, lease)
         if result.waited:
