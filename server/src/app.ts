@@ -22,6 +22,8 @@ export interface App {
   reloadTokens(): boolean;
   /** Calls, streams and batches the server is working on. */
   readonly inFlight: InFlight;
+  /** Leased Gets waiting for another caller's lease now. */
+  leaseWaiters(): number;
   /** Drains the server (bounded by the configured grace), then closes the store. */
   stop(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export async function startApp(
     metricsPort: metricsServer?.port,
     reloadTokens: () => reloadTokens(auth, config.auth.tokensFile, log),
     inFlight,
+    leaseWaiters: () => cache.leaseWaiters.count,
     stop: async () => {
       await server.shutdown(listen.shutdownGraceMs);
       await metricsServer?.close();
