@@ -78,10 +78,12 @@ export async function startApp(
       metricsServer = await startMetricsServer(metrics.registry, observability.metricsHost, observability.metricsPort);
       log.info({ metricsPort: metricsServer.port }, `metrics at http://${observability.metricsHost}:${metricsServer.port}/metrics`);
     }
+    const reflectionRequiresToken = config.auth.reflectionRequiresToken === 1;
     server = await startServer(cache, store, { log, auth, metrics, inFlight }, {
       ...listen,
       credentials: tls.credentials,
       interceptors: tracing === undefined ? [] : [tracing.interceptor],
+      reflectionRequiresToken,
     });
   } catch (err) {
     await metricsServer?.close();
