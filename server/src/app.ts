@@ -63,6 +63,7 @@ export async function startApp(
     if (state === "ready") log.info("store reachable");
     else log.warn("store unreachable; calls fail with UNAVAILABLE");
   });
+  store.onConnectionError?.((err) => log.warn({ cause: err.message }, `store connection failed: ${err.message}`));
   if (!(await store.waitUntilReady(config.store.redisConnectTimeoutMs))) {
     log.warn("store unreachable at start; serving UNAVAILABLE until it answers");
   }

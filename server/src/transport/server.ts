@@ -7,6 +7,7 @@ import { reflectionGate } from "./auth/reflection-gate.js";
 import { CallTracker } from "./call-tracker.js";
 import type { HandlerContext, TransportOptions } from "./context.js";
 import { handlers } from "./handlers.js";
+import { listenError } from "./listen-error.js";
 import { applyPingPolicy, type PingPolicy } from "./ping-policy.js";
 import { addReflection } from "./reflection.js";
 import { serviceDefinition } from "./service-definition.js";
@@ -79,7 +80,7 @@ export async function startServer(
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${options.host}:${options.port}`, options.credentials, (err, p) =>
-      err ? reject(err) : resolve(p),
+      err ? reject(listenError(options.host, options.port, err)) : resolve(p),
     );
   });
   applyPingPolicy(server, options, ctx.log);
