@@ -25,13 +25,14 @@ function cancelledDuringAcquire(leases: LeaseStore, abort: AbortController): Lea
     setGuarded: (...args) => leases.setGuarded(...args),
     release: (...args) => leases.release(...args),
     watch: (...args) => leases.watch(...args),
+    createVersions: (...args) => leases.createVersions(...args),
   };
 }
 
 describe("a leased Get whose caller has gone (core)", () => {
   let store: MemoryStore;
   beforeEach(() => {
-    store = new MemoryStore({ tagLifetimeMs: 60_000, maxEntries: 100 });
+    store = new MemoryStore({ tagLifetimeMs: 60_000, maxEntries: 100, maxBytes: 1 << 20 });
   });
   afterEach(() => store.close());
 
