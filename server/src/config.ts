@@ -59,6 +59,8 @@ export interface StoreConfig {
 export interface AuthConfig {
   /** JSON file of accepted tokens; undefined: authentication off. */
   readonly tokensFile: string | undefined;
+  /** 1: while a tokens file is loaded, reflection needs a known token; 0: it answers anyone. */
+  readonly reflectionRequiresToken: number;
 }
 
 /** Logs and metrics. */
@@ -126,7 +128,9 @@ export const OPTIONS: readonly Option[] = [
   { section: "leases", key: "maxLeaseLifetimeMs", env: "MAX_LEASE_LIFETIME_MS", kind: "int", fallback: 600_000, min: 1, doc: "longest lease lifetime, and longest wait, a Get may ask for" },
   { section: "leases", key: "leaseWaitMs", env: "LEASE_WAIT_MS", kind: "int", fallback: 10_000, min: 0, doc: "how long a Get waits for another caller's lease when it names no wait (the call's deadline also bounds it)" },
   { section: "leases", key: "leaseRecheckMs", env: "LEASE_RECHECK_MS", kind: "int", fallback: 250, min: 1, doc: "a waiting Get re-checks at least this often, should a wake-up notice be lost" },
+  { section: "leases", key: "maxLeaseWaiters", env: "MAX_LEASE_WAITERS", kind: "int", fallback: 1000, min: 1, doc: "leased Gets this server lets wait for another caller's lease at once; past it, RESOURCE_EXHAUSTED" },
   { section: "auth", key: "tokensFile", env: "TOKENS_FILE", kind: "optional", fallback: undefined, doc: "JSON file of accepted tokens (re-read on SIGHUP); unset: authentication off" },
+  { section: "auth", key: "reflectionRequiresToken", env: "REFLECTION_REQUIRES_TOKEN", kind: "int", fallback: 1, min: 0, max: 1, doc: "1: with TOKENS_FILE set, reflection needs a known token; 0: reflection answers anyone" },
   { section: "server", key: "tlsCertFile", env: "TLS_CERT_FILE", kind: "optional", fallback: undefined, doc: "server certificate chain (PEM); with TLS_KEY_FILE turns TLS on" },
   { section: "server", key: "tlsKeyFile", env: "TLS_KEY_FILE", kind: "optional", fallback: undefined, doc: "server private key (PEM)" },
   { section: "server", key: "tlsClientCaFile", env: "TLS_CLIENT_CA_FILE", kind: "optional", fallback: undefined, doc: "CA (PEM) client certificates must chain to; set: mutual TLS" },

@@ -75,3 +75,6 @@ export class TokensFileError extends StartupError {}
 
 /** TLS settings that cannot work together, or files that cannot be read. */
 export class TlsConfigError extends StartupError {}
+
+/** The server cannot listen on the address it was given (in use, not ours). */
+export class ListenError extends StartupError {}

@@ -47,4 +47,6 @@ export interface LeaseSettings {
    * one was lost (a dropped subscriber connection, a plain Set).
    */
   readonly leaseRecheckMs: number;
+  /** Most leased Gets of this server waiting for a lease at once; past it, RESOURCE_EXHAUSTED. */
+  readonly maxLeaseWaiters: number;
 }

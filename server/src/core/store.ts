@@ -61,6 +61,13 @@ export interface Store {
   /** Registers a listener for connection state changes. */
   onStateChange(listener: (state: StoreState) => void): void;
 
+  /**
+   * Registers a listener for the errors of the store's connections, each
+   * distinct one once until the store is ready again: what to log as the
+   * cause while it is unreachable. Stores without connections leave it out.
+   */
+  onConnectionError?(listener: (err: Error) => void): void;
+
   /** Resolves true once reachable, or false after `timeoutMs`. */
   waitUntilReady(timeoutMs: number): Promise<boolean>;
 

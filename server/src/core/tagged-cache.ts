@@ -1,4 +1,5 @@
 import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./limits.js";
+import { LeaseWaiters } from "./lease-waiters.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
 import type { Lookup, LookupResult } from "./lookup.js";
 import type { LeaseStore } from "./lease-store.js";
@@ -26,11 +27,16 @@ export interface SetTokens {
  * It knows nothing of the transport; errors are CacheErrors.
  */
 export class TaggedCache {
+  /** The leased Gets waiting for another caller's lease; bounded by `maxLeaseWaiters`. */
+  readonly leaseWaiters: LeaseWaiters;
+
   constructor(
     private readonly store: Store,
     private readonly limits: Limits & Lifetimes & BatchBudget,
     private readonly leaseSettings: LeaseSettings,
-  ) {}
+  ) {
+    this.leaseWaiters = new LeaseWaiters(leaseSettings.maxLeaseWaiters);
+  }
 
   /** Reads one entry; undefined on a miss. `tags` is sorted in place. */
   get(namespace: string, key: string, tags: string[]): Promise<LookupResult> {
@@ -98,7 +104,8 @@ export class TaggedCache {
 
   /**
    * Reads one entry and, on a miss, takes the key's lease or waits for its
-   * holder (see leases.ts). `deadline` is the caller's, in epoch ms.
+   * holder (see leases.ts). `deadline` is the caller's, in epoch ms;
+   * `signal` aborts when the caller has gone.
    */
   getLeased(
     namespace: string,
@@ -106,13 +113,15 @@ export class TaggedCache {
     tags: string[],
     options: LeaseOptionsInput,
     deadline: number,
+    signal?: AbortSignal,
   ): Promise<LeasedGet> {
     const ns = checkNamespace(this.limits, namespace);
     checkKey(this.limits, key);
     const sorted = checkTags(this.limits, tags);
     const { leaseMs, waitMs } = checkLeaseOptions(this.leaseSettings, options);
-    const req = { leaseMs, waitMs, deadline };
-    return leasedGet(this.store.leases, ns, key, sorted, req, this.leaseSettings.leaseRecheckMs);
+    const req = { leaseMs, waitMs, deadline, signal };
+    const { leaseRecheckMs } = this.leaseSettings;
+    return leasedGet(this.store.leases, ns, key, sorted, req, leaseRecheckMs, this.leaseWaiters);
   }
 
   /**

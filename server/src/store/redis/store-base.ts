@@ -61,6 +61,10 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
     this.connection.onChange(listener);
   }
 
+  onConnectionError(listener: (err: Error) => void): void {
+    this.connection.onError(listener);
+  }
+
   /** Resolves once connected, or after `timeoutMs` with false. */
   waitUntilReady(timeoutMs: number): Promise<boolean> {
     return this.connection.waitUntilReady(timeoutMs);
