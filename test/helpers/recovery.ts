@@ -28,7 +28,12 @@ export async function expectSurvives(
   // Disturb a workload under way, with entries it could serve stale.
   await until("the workload to get going", async () =>
     model.ok >= 20 && model.hits > 0 ? true : undefined, workloadMs)
-    .catch((err) => { throw new Error(`${err} (${model.ok} calls, ${model.hits} hits, ${[...model.errors]} failed)`); });
+    .catch(async (err) => {
+      // Stopped first: left running, its histories would write into the
+      // next test's namespaces and fail that one too.
+      await Promise.all([workload, histories.stop()]);
+      throw new Error(`${err} (${model.ok} calls, ${model.hits} hits, ${[...model.errors]} failed)`);
+    });
   await disturb();
   await workload;
   await histories.stop();
