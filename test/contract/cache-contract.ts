@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { KeyScheme } from "../../server/src/store/redis/keys.js";
+import { KeyScheme } from "../../server/src/store/keys.js";
 import { bytes, sleep, text, type TestServer } from "../helpers/app.js";
 
 /** How a contract run gets its server and empties its store between tests. */
@@ -17,7 +17,7 @@ export interface ContractTarget {
 
 /** The Redis key of a namespace's version (`tag` undefined) or of a tag's version. */
 export function versionKey(server: TestServer, namespace: string, tag: string | undefined): string {
-  const keys = new KeyScheme(server.config.keyPrefix).forNamespace(namespace);
+  const keys = new KeyScheme(server.config.store.keyPrefix).forNamespace(namespace);
   return tag === undefined ? keys.allKey : keys.tagPrefix + tag;
 }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { MemoryStore } from "../../server/src/store/memory/memory-store.js";
-import { KeyScheme } from "../../server/src/store/redis/keys.js";
+import { KeyScheme } from "../../server/src/store/keys.js";
 import { startTestServer, type TestServer } from "../helpers/app.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 import { freshSeed, seedFor } from "../helpers/seed.js";
@@ -64,7 +64,7 @@ modelSuite("Redis store", async () => {
   const shared = await sharedRedis();
   const server = await startTestServer({ REDIS_URL: shared.url });
   const redis = shared.connect();
-  const keys = new KeyScheme(server.config.keyPrefix);
+  const keys = new KeyScheme(server.config.store.keyPrefix);
   const evict: Evict = (namespace, tag) => {
     const ns = keys.forNamespace(namespace);
     return redis.del(tag === undefined ? ns.allKey : ns.tagPrefix + tag);
