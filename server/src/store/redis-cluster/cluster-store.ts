@@ -4,7 +4,7 @@ import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
 import { LeaseNotices } from "../redis/lease-notices.js";
 import { fromRedisError } from "../redis/redis-errors.js";
 import { failFastOptions, retryDelayMs, type Timeouts } from "../redis/connection-options.js";
-import type { Durability } from "../redis/replace-versions.js";
+import type { Durability } from "../redis/durable-write.js";
 import { RedisStoreBase } from "../redis/store-base.js";
 import { ClusterLeases } from "./cluster-leases.js";
 import { groupBySlotAndNode } from "./slot-groups.js";
@@ -18,7 +18,7 @@ export interface ClusterStoreOptions extends Timeouts {
   readonly tagLifetimeMs: number;
   /** Seed nodes; ioredis discovers the others from them. */
   readonly nodes: readonly { host: string; port: number }[];
-  /** Replication an Invalidate waits for. */
+  /** Replication an Invalidate, Set or Delete waits for. */
   readonly durability: Durability;
 }
 
@@ -54,7 +54,7 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
     // Pub/sub on a cluster reaches every node's subscribers; ioredis keeps
     // the subscriber connection on some node and moves it if that node dies.
     this.notices = new LeaseNotices(() => cluster.duplicate([], { enableOfflineQueue: true }));
-    this.leases = new ClusterLeases(cluster, this.keys, this.versions, options.tagLifetimeMs, this.notices);
+    this.leases = new ClusterLeases(cluster, this.keys, this.versions, options.tagLifetimeMs, this.notices, options.durability);
   }
 
   override async close(): Promise<void> {
@@ -107,8 +107,14 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
       // under the replaced version: it misses, it never hits stale.
       const versions = await this.redis.tcEnsureVersionsBuffer(1 + tags.length, ...args);
       const entry = encodeEntry(versions, tags, value);
-      if (lifetimeMs === 0) await this.redis.set(ns.entryPrefix + key, entry);
-      else await this.redis.set(ns.entryPrefix + key, entry, "PX", lifetimeMs);
+      const entryKey = ns.entryPrefix + key;
+      // Only the entry needs a replica: versions lost in a failover make it
+      // miss, as an evicted version does.
+      if (lifetimeMs === 0) {
+        await this.writeDurably("Set", () => this.redis.set(entryKey, entry), (p) => p.set(entryKey, entry));
+      } else {
+        await this.writeDurably("Set", () => this.redis.set(entryKey, entry, "PX", lifetimeMs), (p) => p.set(entryKey, entry, "PX", lifetimeMs));
+      }
     } catch (err) {
       throw fromRedisError(err);
     }

@@ -5,7 +5,7 @@ import { LeaseNotices } from "../redis/lease-notices.js";
 import { RedisLeases } from "./redis-leases.js";
 import { failFastOptions, type Timeouts } from "../redis/connection-options.js";
 import { fromRedisError } from "../redis/redis-errors.js";
-import type { Durability } from "../redis/replace-versions.js";
+import type { Durability } from "../redis/durable-write.js";
 import { setArgs } from "./set-args.js";
 import { RedisStoreBase } from "../redis/store-base.js";
 import { versionsSeen } from "./versions-reply.js";
@@ -21,7 +21,7 @@ export interface RedisStoreOptions extends Timeouts {
   readonly keyPrefix: string;
   /** Least lifetime of a tag version, in ms (raised to that of its entries). */
   readonly tagLifetimeMs: number;
-  /** Replication an Invalidate waits for; none when omitted. */
+  /** Replication an Invalidate, Set or Delete waits for; none when omitted. */
   readonly durability?: Durability;
 }
 
@@ -56,7 +56,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
     });
     this.redis.on("close", () => clearStaleSocketTimeout(this.redis));
     this.notices = new LeaseNotices(() => this.redis.duplicate({ enableOfflineQueue: true }));
-    this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices);
+    this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices, this.base.durability);
   }
 
   async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
@@ -105,7 +105,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
   ): Promise<void> {
     const a = setArgs(this.keys.forNamespace(namespace), key, value, tags, lifetimeMs, this.base.tagLifetimeMs, this.versions);
     try {
-      await this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv);
+      await this.writeDurably("Set", () => this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv), (p) => p.tcSet(a.numKeys, ...a.keys, ...a.argv));
     } catch (err) {
       throw fromRedisError(err);
     }
