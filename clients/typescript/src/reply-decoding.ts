@@ -45,7 +45,7 @@ function varint(buf: Buffer, pos: number, end: number): number {
   throw FALLBACK;
 }
 
-// Tags are short and nearly always ASCII: latin1Slice then equals UTF-8
+// Tags are short and nearly always ASCII: latin1 then equals UTF-8
 // decoding and skips the decoder. Others are checked as fromBinary checks.
 function tagString(buf: Buffer, start: number, end: number): string {
   for (let i = start; i < end; i++) {
@@ -54,7 +54,7 @@ function tagString(buf: Buffer, start: number, end: number): string {
       return buf.toString("utf8", start, end);
     }
   }
-  return buf.latin1Slice(start, end);
+  return buf.toString("latin1", start, end);
 }
 
 function decodeGetResponseAt(buf: Buffer, pos: number, end: number): GetResponse {
