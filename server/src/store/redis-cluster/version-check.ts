@@ -1,5 +1,5 @@
 import type { Hit, Versions } from "../../core/lookup.js";
-import { VERSION_BYTES, type EntryLayout } from "../redis/entry-codec.js";
+import { digestMatches, VERSION_BYTES, type EntryLayout } from "../redis/entry-codec.js";
 import type { NamespaceKeys } from "../keys.js";
 
 /** An entry as read-entries.lua returned it, located but not yet checked. */
@@ -48,24 +48,31 @@ export class VersionKeys {
   /**
    * Judges an entry against the versions read (in the order of `keys`): the
    * hit; "stale" when a version it recorded was replaced or is gone (it can
-   * never hit again); undefined when `wanted` tags differ from its own.
-   * Checked in the order get.lua checks, so both modes agree.
+   * never hit again); undefined when `wanted` tags differ from its own, or
+   * when an entry stored with a grace period is stale or past its logical
+   * expiry (kept for Gets with grace, never deleted by a read). Checked as
+   * get.lua checks, so both modes agree.
    */
   judge(entry: ReadEntry, wanted: readonly string[], current: readonly (Buffer | null)[]): Hit | "stale" | undefined {
     const { raw, layout } = entry;
-    if (!sameVersion(raw, layout.versionAt[0]!, current[0])) return "stale";
     const tags = layout.tags;
     if (wanted.length > 0) {
       if (wanted.length !== tags.length) return undefined;
       for (let i = 0; i < tags.length; i++) if (wanted[i] !== tags[i]) return undefined;
     }
-    for (let i = 0; i < tags.length; i++) {
-      if (!sameVersion(raw, layout.versionAt[i + 1]!, current[this.tagAt.get(tags[i]!)!])) return "stale";
+    const recorded = [current[0]!];
+    for (let i = 0; i < tags.length; i++) recorded.push(current[this.tagAt.get(tags[i]!)!]!);
+    let ttlMs = entry.ttlMs;
+    if (layout.graced) {
+      const now = Date.now();
+      if (layout.expiry > 0) {
+        if (layout.expiry <= now) return undefined;
+        ttlMs = layout.expiry - now;
+      }
+      if (!digestMatches(raw, layout, recorded)) return undefined;
+    } else if (!digestMatches(raw, layout, recorded)) {
+      return "stale";
     }
-    return { hit: true, value: raw.subarray(layout.valueAt), tags, ttlMs: entry.ttlMs };
+    return { hit: true, value: raw.subarray(layout.valueAt), tags, ttlMs };
   }
-}
-
-function sameVersion(raw: Buffer, at: number, current: Buffer | null | undefined): boolean {
-  return current != null && current.length === VERSION_BYTES && current.compare(raw, at, at + VERSION_BYTES) === 0;
 }

@@ -18,6 +18,7 @@ export interface Durability {
 
 /**
  * Gives each key (all of one slot) a new random version with invalidate.lua,
+ * recording in its history key (same slot) the version replaced and when,
  * then, if asked, waits in the same pipeline until replicas have it. Fails as
  * unavailable when too few replicas confirm: the new versions are in place on
  * the primary, and a retry simply writes newer ones.
@@ -25,20 +26,21 @@ export interface Durability {
 export async function replaceVersions(
   redis: Redis | Cluster,
   keys: readonly string[],
+  historyKeys: readonly string[],
   lifetimeMs: number,
   versions: RandomVersions,
   durability: Durability,
 ): Promise<void> {
-  const args: (string | number | Buffer)[] = [...keys, lifetimeMs];
+  const args: (string | number | Buffer)[] = [...keys, ...historyKeys, lifetimeMs];
   for (let i = 0; i < keys.length; i++) args.push(versions.take());
   try {
     if (durability.waitReplicas === 0) {
-      await redis.tcInvalidate(keys.length, ...args);
+      await redis.tcInvalidate(2 * keys.length, ...args);
       return;
     }
     const replies = await redis
       .pipeline()
-      .tcInvalidate(keys.length, ...args)
+      .tcInvalidate(2 * keys.length, ...args)
       .wait(durability.waitReplicas, durability.waitMs)
       .exec();
     for (const [err] of replies ?? []) if (err) throw err;

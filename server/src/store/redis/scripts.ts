@@ -24,7 +24,8 @@ const SCRIPTS = {
 
 /** Helpers under lua/lib, prepended to the scripts that call them. */
 const LIBS: Record<string, readonly string[]> = {
-  "set.lua": ["lib/current-version.lua"],
+  "get.lua": ["lib/entry-format.lua", "lib/entry-grace.lua"],
+  "set.lua": ["lib/current-version.lua", "lib/entry-format.lua"],
   "ensure-versions.lua": ["lib/current-version.lua"],
   "lease.lua": ["lib/current-version.lua"],
   "set-guarded.lua": ["lib/version-still.lua", "lib/end-lease.lua"],
@@ -40,6 +41,7 @@ const LIBS: Record<string, readonly string[]> = {
  */
 const COMPOSED = {
   tcLease: { inner: "get.lua", as: "get", outer: "lease.lua" },
+  tcGetGrace: { inner: "get.lua", as: "get", outer: "get-grace.lua" },
   tcSetGuarded: { inner: "set.lua", as: "store", outer: "set-guarded.lua" },
   tcCheckVersions: { inner: "ensure-versions.lua", as: "ensure", outer: "check-versions.lua" },
 } as const;
@@ -49,6 +51,7 @@ type Arg = string | Buffer | number;
 declare module "ioredis" {
   interface RedisCommander<Context> {
     tcGetBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
+    tcGetGraceBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
     tcSet(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcInvalidate(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcRelease(numKeys: number, ...args: Arg[]): Result<number, Context>;

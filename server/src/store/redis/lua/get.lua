@@ -7,22 +7,24 @@ ARGV[1]       the namespace's tag-version key prefix
 ARGV[2..]     per lookup, in order: a count c, then c tag names, sorted
               (c = 0: any tag set; otherwise the exact tag set required)
 
-Reply: one element per lookup: {pttl, entry} on a hit, where pttl is -1 for
+Reply: one element per lookup: {ttl, entry} on a hit, where ttl is -1 for
 an entry that never expires and entry is the stored bytes (format in
-entry-codec.ts); on a miss, the versions seen (for the version token): the
-namespace's, then each requested tag's, each as a length byte and its bytes
-(a zero byte where there is none).
+lib/entry-format.lua); {ttl, entry, ms} on a stale hit (only when
+get-grace.lua set grace.ms): stale for ms; on a miss, the versions seen (for
+the version token): the namespace's, then each requested tag's, each as a
+length byte and its bytes (a zero byte where there is none).
 
 An entry whose namespace or tag version changed or vanished is stale: it is
-deleted here. A tag-set mismatch is a miss but not stale, and data that is not
-in our format reads as a miss and is left alone.
+deleted here, unless it was stored with a grace period (format 3), which is
+kept until its key expires, to be served stale (lib/entry-grace.lua). A
+tag-set mismatch is a miss but not stale, and data that is not in our format
+reads as a miss and is left alone.
 
 In standalone mode, a lookup without tags cannot name its tag-version keys in
 advance; they are derived from the entry (prefix .. tag name). This keeps Get
 to one round trip. On Redis Cluster the versions are read in a second step.
 --]]
 
-local FORMAT = 1
 local VERSION_BYTES = 8
 
 -- Foreign data of another type under one of our keys reads as absent (GET
@@ -42,6 +44,16 @@ local out = {}
 local a = 2
 -- Entries of a batch share tags: each tag version is read once per call.
 local versionOf = {}
+local now = nil
+
+local function sameTags(names, want, wantFrom)
+  if want == 0 then return true end
+  if want ~= #names then return false end
+  for j = 1, want do
+    if names[j] ~= ARGV[wantFrom + j - 1] then return false end
+  end
+  return true
+end
 
 for e = 2, #KEYS do
   local want = tonumber(ARGV[a])
@@ -49,35 +61,43 @@ for e = 2, #KEYS do
   a = a + 1 + want
   local result = 0
   local raw = read(KEYS[e])
-  if raw and #raw >= 2 + VERSION_BYTES and string.byte(raw, 1) == FORMAT then
-    local n = string.byte(raw, 2)
-    if string.sub(raw, 3, 2 + VERSION_BYTES) ~= nsVersion then
-      redis.call('DEL', KEYS[e])
-    elseif want == 0 or want == n then
-      local pos = 3 + VERSION_BYTES
-      local verdict = 'hit'
-      for j = 1, n do
-        local hi, lo = string.byte(raw, pos, pos + 1)
-        if not lo then verdict = 'foreign'; break end
-        local nameEnd = pos + 1 + hi * 256 + lo
-        if nameEnd + VERSION_BYTES > #raw then verdict = 'foreign'; break end
-        local name = string.sub(raw, pos + 2, nameEnd)
-        if want > 0 and name ~= ARGV[wantFrom + j - 1] then verdict = 'other tags'; break end
-        local current = versionOf[name]
-        if current == nil then
-          current = read(tagPrefix .. name)
-          versionOf[name] = current
-        end
-        if current ~= string.sub(raw, nameEnd + 1, nameEnd + VERSION_BYTES) then
-          verdict = 'stale'
-          break
-        end
-        pos = nameEnd + VERSION_BYTES + 1
+  local names, digest, expiry, valueAt
+  if raw then names, digest, expiry, valueAt = parseEntry(raw) end
+  if names and sameTags(names, want, wantFrom) then
+    local current = { nsVersion }
+    for j = 1, #names do
+      local v = versionOf[names[j]]
+      if v == nil then
+        v = read(tagPrefix .. names[j])
+        versionOf[names[j]] = v
       end
-      if verdict == 'hit' then
+      current[j + 1] = v
+    end
+    local graced = string.byte(raw, 1) == 3
+    if not graced then
+      if versionDigest(current) == digest then
         result = { redis.call('PTTL', KEYS[e]), raw }
-      elseif verdict == 'stale' then
+      else
         redis.call('DEL', KEYS[e])
+      end
+    else
+      now = now or nowMs()
+      local since = false
+      if grace.ms > 0 then
+        local function historyKey(i)
+          if i == 1 then return grace.allHistoryKey end
+          return grace.tagHistoryPrefix .. names[i - 1]
+        end
+        since = staleSince(digest, expiry, current, historyKey, grace.ms, now)
+      elseif versionDigest(current) == digest and (expiry == 0 or expiry > now) then
+        since = 0
+      end
+      local ttl = -1
+      if expiry > 0 then ttl = math.max(0, expiry - now) end
+      if since == 0 then
+        result = { ttl, raw }
+      elseif since then
+        result = { ttl, raw, now - since }
       end
     end
   end
