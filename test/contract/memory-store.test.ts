@@ -1,6 +1,7 @@
 import type { MemoryStore } from "../../server/src/store/memory/memory-store.js";
 import { startTestServer } from "../helpers/app.js";
 import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { graceContract } from "./grace-contract.js";
 import { leaseContract } from "./lease-contract.js";
 
 const target: ContractTarget = {
@@ -9,3 +10,4 @@ const target: ContractTarget = {
 };
 cacheContract("embedded memory store", target);
 leaseContract("embedded memory store", target);
+graceContract("embedded memory store", target);

@@ -1,6 +1,7 @@
 import { sharedRedis } from "../helpers/redis-server.js";
 import { startTestServer } from "../helpers/app.js";
 import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { graceContract } from "./grace-contract.js";
 import { leaseContract } from "./lease-contract.js";
 
 const target: ContractTarget = {
@@ -13,3 +14,4 @@ const target: ContractTarget = {
 };
 cacheContract("Redis store", target);
 leaseContract("Redis store", target);
+graceContract("Redis store", target);

@@ -16,6 +16,8 @@ export interface MemoryStoreOptions {
 interface Version {
   readonly id: number;
   expiresAt: number;
+  /** Set by an invalidation: the version replaced, and when (epoch ms). */
+  readonly replaced?: { readonly id: number; readonly at: number };
 }
 
 interface Namespace {
@@ -29,7 +31,12 @@ interface Entry {
   readonly tags: readonly string[];
   readonly nsVersion: number;
   readonly tagVersions: readonly number[];
+  /** Logical expiry: the entry is current until then. */
   readonly expiresAt: number;
+  /** The entry is kept, to be served stale, until then (expiry + grace). */
+  readonly keptUntil: number;
+  /** The grace period it was stored with; > 0: kept when stale, never deleted by a read. */
+  readonly graceMs: number;
 }
 
 /**
@@ -63,12 +70,12 @@ export class MemoryStore implements Store, MemoryEntries {
     return true;
   }
 
-  async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
-    return this.lookupNow(namespace, key, tags);
+  async get(namespace: string, key: string, tags: readonly string[], graceMs = 0): Promise<LookupResult> {
+    return this.lookupNow(namespace, key, tags, graceMs);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
-    return lookups.map((l) => this.lookupNow(namespace, l.key, l.tags));
+  async getMany(namespace: string, lookups: readonly Lookup[], graceMs = 0): Promise<LookupResult[]> {
+    return lookups.map((l) => this.lookupNow(namespace, l.key, l.tags, graceMs));
   }
 
   async set(
@@ -77,14 +84,15 @@ export class MemoryStore implements Store, MemoryEntries {
     value: Uint8Array,
     tags: readonly string[],
     lifetimeMs: number,
+    graceMs = 0,
   ): Promise<void> {
-    this.put(namespace, key, value, tags, lifetimeMs);
+    this.put(namespace, key, value, tags, lifetimeMs, graceMs);
   }
 
   /** A lookup done at once (no yielding): a hit, or a miss with its versions. */
-  lookupNow(namespace: string, key: string, tags: readonly string[]): LookupResult {
+  lookupNow(namespace: string, key: string, tags: readonly string[], graceMs = 0): LookupResult {
     const now = Date.now();
-    return this.lookup(namespace, key, tags, now) ?? { hit: false, versions: this.versionsOf(namespace, tags, false) };
+    return this.lookup(namespace, key, tags, now, graceMs) ?? { hit: false, versions: this.versionsOf(namespace, tags, false) };
   }
 
   /**
@@ -105,10 +113,10 @@ export class MemoryStore implements Store, MemoryEntries {
   }
 
   /** Stores an entry at once (no yielding); Store.set's semantics. */
-  put(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): void {
+  put(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number, graceMs = 0): void {
     const now = Date.now();
     const ns = this.namespace(namespace);
-    const versionTtl = Math.max(this.options.tagLifetimeMs, lifetimeMs);
+    const versionTtl = Math.max(this.options.tagLifetimeMs, lifetimeMs + graceMs);
     const expiresAt = lifetimeMs === 0 ? Infinity : now + lifetimeMs;
     const need = lifetimeMs === 0 ? Infinity : now + versionTtl;
     ns.all = this.current(ns.all, now, need);
@@ -126,6 +134,8 @@ export class MemoryStore implements Store, MemoryEntries {
       nsVersion: ns.all.id,
       tagVersions,
       expiresAt,
+      keptUntil: expiresAt + graceMs,
+      graceMs,
     });
     if (this.entries.size > this.options.maxEntries) {
       this.entries.delete(this.entries.keys().next().value!);
@@ -142,13 +152,20 @@ export class MemoryStore implements Store, MemoryEntries {
 
   async invalidate(namespace: string, tags: readonly string[]): Promise<void> {
     const ns = this.namespace(namespace);
-    const expiresAt = Date.now() + this.options.tagLifetimeMs;
-    for (const t of tags) ns.tags.set(t, { id: this.nextVersion++, expiresAt });
+    const now = Date.now();
+    for (const t of tags) ns.tags.set(t, this.replacement(ns.tags.get(t), now));
   }
 
   async invalidateAll(namespace: string): Promise<void> {
     const ns = this.namespace(namespace);
-    ns.all = { id: this.nextVersion++, expiresAt: Date.now() + this.options.tagLifetimeMs };
+    ns.all = this.replacement(ns.all, Date.now());
+  }
+
+  /** A new version that records the live one it replaces, for Gets with grace. */
+  private replacement(old: Version | undefined, now: number): Version {
+    const expiresAt = now + this.options.tagLifetimeMs;
+    const id = this.nextVersion++;
+    return live(old, now) ? { id, expiresAt, replaced: { id: old!.id, at: now } } : { id, expiresAt };
   }
 
   /** Drops every entry and version: the FLUSHALL of the embedded store. */
@@ -162,27 +179,40 @@ export class MemoryStore implements Store, MemoryEntries {
     clearInterval(this.sweeper);
   }
 
-  private lookup(namespace: string, key: string, tags: readonly string[], now: number): Hit | undefined {
+  private lookup(namespace: string, key: string, tags: readonly string[], now: number, graceMs: number): Hit | undefined {
     const id = entryId(namespace, key);
     const e = this.entries.get(id);
     if (e === undefined) return undefined;
-    if (e.expiresAt <= now || this.isStale(e, now)) {
+    const since = this.staleSince(e, now);
+    if (e.keptUntil <= now || (since !== undefined && e.graceMs === 0)) {
       this.entries.delete(id);
       return undefined;
     }
     if (tags.length > 0 && !sameTags(tags, e.tags)) return undefined;
+    if (since !== undefined && !(now - since <= graceMs)) return undefined;
     this.entries.delete(id);
     this.entries.set(id, e);
-    return { hit: true, value: e.value, tags: e.tags, ttlMs: e.expiresAt === Infinity ? -1 : e.expiresAt - now };
+    const ttlMs = e.expiresAt === Infinity ? -1 : Math.max(0, e.expiresAt - now);
+    const hit = { hit: true, value: e.value, tags: e.tags, ttlMs } as const;
+    return since === undefined ? hit : { ...hit, staleMs: now - since };
   }
 
-  private isStale(e: Entry, now: number): boolean {
-    if (!live(e.ns.all, now) || e.ns.all!.id !== e.nsVersion) return true;
-    for (let i = 0; i < e.tags.length; i++) {
-      const v = e.ns.tags.get(e.tags[i]!);
-      if (!live(v, now) || v!.id !== e.tagVersions[i]) return true;
-    }
-    return false;
+  /**
+   * Undefined while the entry is current; otherwise since when (epoch ms) it
+   * is stale: the earliest of its expiry and the replacements of its
+   * versions, each of which must have replaced exactly the version it
+   * recorded (-Infinity, never servable, after two or once gone).
+   */
+  private staleSince(e: Entry, now: number): number | undefined {
+    let since = e.expiresAt <= now ? e.expiresAt : undefined;
+    const check = (v: Version | undefined, recorded: number) => {
+      if (live(v, now) && v!.id === recorded) return;
+      const at = live(v, now) && v!.replaced?.id === recorded ? v!.replaced.at : -Infinity;
+      if (since === undefined || at < since) since = at;
+    };
+    check(e.ns.all, e.nsVersion);
+    for (let i = 0; i < e.tags.length; i++) check(e.ns.tags.get(e.tags[i]!), e.tagVersions[i]!);
+    return since;
   }
 
   /** The live version, created if missing or expired, living at least until `need`. */
@@ -205,7 +235,8 @@ export class MemoryStore implements Store, MemoryEntries {
     const now = Date.now();
     this.leases.sweep(now);
     for (const [id, e] of this.entries) {
-      if (e.expiresAt <= now || this.isStale(e, now)) this.entries.delete(id);
+      const since = this.staleSince(e, now);
+      if (e.keptUntil <= now || (since !== undefined && !(now - since <= e.graceMs))) this.entries.delete(id);
     }
     for (const ns of this.namespaces.values()) {
       for (const [t, v] of ns.tags) if (v.expiresAt <= now) ns.tags.delete(t);
