@@ -3,6 +3,7 @@ import { RedisCluster } from "../helpers/redis-cluster.js";
 import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers/app.js";
 import { cacheContract, type ContractTarget } from "./cache-contract.js";
 import { guardedSetSteps } from "./cluster-guarded-set.js";
+import { graceContract } from "./grace-contract.js";
 import { leaseContract } from "./lease-contract.js";
 
 describe("Redis Cluster (3 masters, 3 replicas)", () => {
@@ -18,6 +19,7 @@ describe("Redis Cluster (3 masters, 3 replicas)", () => {
   };
   cacheContract("Redis Cluster store", target);
   leaseContract("Redis Cluster store", target);
+  graceContract("Redis Cluster store", target);
   guardedSetSteps(() => cluster);
 
   describe("leases across servers", () => {

@@ -23,7 +23,7 @@ describe("entry codec against set.lua", () => {
       expect(layout.tags).to.deep.equal(tags);
       expect(digestMatches(written, layout, versions)).to.equal(true);
       expect(digestMatches(written, layout, [versions[0]!, versions[2]!, versions[1]!, versions[3]!])).to.equal(false);
-      expect(layout.graced).to.equal(false);
+      expect(layout.graceMs).to.equal(0);
       expect(written.subarray(layout.valueAt).equals(value)).to.equal(true);
     } finally {
       await redis.quit();

@@ -10,7 +10,8 @@ import type { Hit } from "../../core/lookup.js";
  *   n times     tag length (varint, 7 bits a byte, high bit = more), tag (UTF-8)
  *   7 bytes     digest: the first 7 bytes of SHA-1 over the recorded versions
  *               (namespace's, then each tag's, 8 bytes each)
- *   6 bytes     format 3 only: logical expiry, epoch ms (0: never expires)
+ *   6 bytes     format 3 only: the grace period in ms (the key outlives the
+ *               entry's lifetime by it: expired once PTTL <= grace)
  *   the rest    the value
  *
  * get.lua has already checked the versions; this only extracts the tags and
@@ -22,16 +23,14 @@ export const ENTRY_FORMAT = 2;
 export const GRACE_FORMAT = 3;
 export const VERSION_BYTES = 8;
 export const DIGEST_BYTES = 7;
-const EXPIRY_BYTES = 6;
+const GRACE_BYTES = 6;
 
 /** Where an entry's parts sit: its tags, its digest, its logical expiry and its value. */
 export interface EntryLayout {
   readonly tags: string[];
   readonly digestAt: number;
-  /** Logical expiry in epoch ms; 0 when none is recorded (format 2, or no lifetime). */
-  readonly expiry: number;
-  /** True for an entry stored with a grace period. */
-  readonly graced: boolean;
+  /** The grace period it was stored with, in ms; 0 for none (format 2). */
+  readonly graceMs: number;
   readonly valueAt: number;
 }
 
@@ -58,14 +57,13 @@ export function parseEntry(raw: Buffer): EntryLayout | undefined {
   }
   const digestAt = pos;
   pos += DIGEST_BYTES;
-  const graced = format === GRACE_FORMAT;
-  let expiry = 0;
-  if (graced) {
-    if (pos + EXPIRY_BYTES > raw.length) return undefined;
-    expiry = raw.readUIntBE(pos, EXPIRY_BYTES);
-    pos += EXPIRY_BYTES;
+  let graceMs = 0;
+  if (format === GRACE_FORMAT) {
+    if (pos + GRACE_BYTES > raw.length) return undefined;
+    graceMs = raw.readUIntBE(pos, GRACE_BYTES);
+    pos += GRACE_BYTES;
   }
-  return pos > raw.length ? undefined : { tags, digestAt, expiry, graced, valueAt: pos };
+  return pos > raw.length ? undefined : { tags, digestAt, graceMs, valueAt: pos };
 }
 
 /** Decodes an entry returned by get.lua, or undefined when it is malformed. */
@@ -97,14 +95,6 @@ export function digestMatches(raw: Buffer, layout: EntryLayout, versions: readon
   return d !== undefined && d.compare(raw, layout.digestAt, layout.digestAt + DIGEST_BYTES) === 0;
 }
 
-/** What an entry records besides its versions and tags. */
-export interface EntryTimes {
-  /** Grace period in ms (0: none; then the entry is written in format 2). */
-  readonly graceMs: number;
-  /** Logical expiry in epoch ms, 0 for none; recorded only with a grace period. */
-  readonly expiry: number;
-}
-
 /**
  * Builds an entry as set.lua does, from the versions read beforehand (the
  * namespace's first, then one per tag, in the order of the sorted tags).
@@ -113,17 +103,17 @@ export function encodeEntry(
   versions: readonly Buffer[],
   tags: readonly string[],
   value: Uint8Array,
-  times: EntryTimes = { graceMs: 0, expiry: 0 },
+  graceMs = 0,
 ): Buffer {
   const names = tags.map((t) => Buffer.from(t, "utf8"));
-  const graced = times.graceMs > 0;
+  const graced = graceMs > 0;
   const parts: Buffer[] = [Buffer.from([graced ? GRACE_FORMAT : ENTRY_FORMAT, names.length])];
   for (const name of names) parts.push(varint(name.length), name);
   parts.push(versionDigest(versions)!);
   if (graced) {
-    const e = Buffer.alloc(EXPIRY_BYTES);
-    e.writeUIntBE(times.expiry, 0, EXPIRY_BYTES);
-    parts.push(e);
+    const g = Buffer.alloc(GRACE_BYTES);
+    g.writeUIntBE(graceMs, 0, GRACE_BYTES);
+    parts.push(g);
   }
   parts.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
   return Buffer.concat(parts);

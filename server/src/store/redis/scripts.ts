@@ -6,7 +6,7 @@ import type { Cluster, Redis, Result } from "ioredis";
  * defineCommand: ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT,
  * so a restarted Redis needs nothing from us. Every script takes its key
  * count as the first argument. The tcReadEntries, tcEnsureVersions,
- * tcDeleteStale, tcLeaseEntry, tcCheckVersions and tcStoreEntry scripts
+ * tcDeleteStale, tcLeaseEntry, tcCheckVersions, tcStoreEntry and tcReadVersions scripts
  * serve Redis Cluster, where an entry and its versions
  * sit in different slots.
  */
@@ -20,6 +20,7 @@ const SCRIPTS = {
   tcDeleteStale: "delete-stale.lua",
   tcLeaseEntry: "lease-entry.lua",
   tcStoreEntry: "store-entry.lua",
+  tcReadVersions: "read-versions.lua",
 } as const;
 
 /** Helpers under lua/lib, prepended to the scripts that call them. */
@@ -31,6 +32,7 @@ const LIBS: Record<string, readonly string[]> = {
   "set-guarded.lua": ["lib/version-still.lua", "lib/end-lease.lua"],
   "check-versions.lua": ["lib/version-still.lua"],
   "store-entry.lua": ["lib/end-lease.lua"],
+  "read-versions.lua": ["lib/entry-format.lua"],
 };
 
 /**
@@ -61,6 +63,7 @@ declare module "ioredis" {
     tcEnsureVersionsBuffer(numKeys: number, ...args: Arg[]): Result<Buffer[], Context>;
     tcDeleteStale(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcLeaseEntryBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
+    tcReadVersionsBuffer(numKeys: number, ...args: Arg[]): Result<(Buffer | null)[], Context>;
     tcStoreEntry(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcCheckVersionsBuffer(numKeys: number, ...args: Arg[]): Result<Buffer[] | number, Context>;
   }

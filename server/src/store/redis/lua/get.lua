@@ -44,7 +44,6 @@ local out = {}
 local a = 2
 -- Entries of a batch share tags: each tag version is read once per call.
 local versionOf = {}
-local now = nil
 
 local function sameTags(names, want, wantFrom)
   if want == 0 then return true end
@@ -61,8 +60,8 @@ for e = 2, #KEYS do
   a = a + 1 + want
   local result = 0
   local raw = read(KEYS[e])
-  local names, digest, expiry, valueAt
-  if raw then names, digest, expiry, valueAt = parseEntry(raw) end
+  local names, digest, graceOf
+  if raw then names, digest, graceOf = parseEntry(raw) end
   if names and sameTags(names, want, wantFrom) then
     local current = { nsVersion }
     for j = 1, #names do
@@ -73,31 +72,29 @@ for e = 2, #KEYS do
       end
       current[j + 1] = v
     end
-    local graced = string.byte(raw, 1) == 3
-    if not graced then
+    if graceOf == 0 then
       if versionDigest(current) == digest then
         result = { redis.call('PTTL', KEYS[e]), raw }
       else
         redis.call('DEL', KEYS[e])
       end
     else
-      now = now or nowMs()
-      local since = false
-      if grace.ms > 0 then
-        local function historyKey(i)
-          if i == 1 then return grace.allHistoryKey end
-          return grace.tagHistoryPrefix .. names[i - 1]
-        end
-        since = staleSince(digest, expiry, current, historyKey, grace.ms, now)
-      elseif versionDigest(current) == digest and (expiry == 0 or expiry > now) then
-        since = 0
+      -- The key outlives the entry's lifetime by its grace period.
+      local pttl = redis.call('PTTL', KEYS[e])
+      local ttl, expiredFor = -1, nil
+      if pttl >= 0 then
+        ttl = math.max(0, pttl - graceOf)
+        if pttl <= graceOf then expiredFor = graceOf - pttl end
       end
-      local ttl = -1
-      if expiry > 0 then ttl = math.max(0, expiry - now) end
-      if since == 0 then
+      local function historyKey(i)
+        if i == 1 then return grace.allHistoryKey end
+        return grace.tagHistoryPrefix .. names[i - 1]
+      end
+      local verdict = judgeGraced(digest, expiredFor, current, historyKey, grace.ms)
+      if verdict == true then
         result = { ttl, raw }
-      elseif since then
-        result = { ttl, raw, now - since }
+      elseif verdict then
+        result = { ttl, raw, verdict }
       end
     end
   end

@@ -18,8 +18,8 @@ A missing version is created here, atomically with the read, so creation can
 never overwrite an invalidation. A version must outlive every entry that
 depends on it: its lifetime is raised to the entry's, and an entry that never
 expires makes its versions persistent (lib/current-version.lua, prepended).
-An entry with a grace period records its logical expiry and is kept that
-much longer, to be served stale (format in lib/entry-format.lua).
+An entry with a grace period records it and is kept that much longer, to
+be served stale (format in lib/entry-format.lua).
 --]]
 
 local lifetime = tonumber(ARGV[1])
@@ -44,7 +44,7 @@ for j = 1, n do
   parts[#parts + 1] = name
 end
 parts[#parts + 1] = versionDigest(versions)
-if grace > 0 then parts[#parts + 1] = u48(lifetime > 0 and nowMs() + lifetime or 0) end
+if grace > 0 then parts[#parts + 1] = u48(grace) end
 parts[#parts + 1] = ARGV[3]
 
 if entryTtl == 0 then

@@ -8,14 +8,16 @@ The same format is read and built in entry-codec.ts (Redis Cluster):
   n times     tag length (varint: 7 bits a byte, high bit = more), tag
   7 bytes     digest: the first 7 bytes of SHA-1 over the recorded versions
               (namespace's, then each tag's, 8 bytes each)
-  6 bytes     format 3 only: logical expiry, epoch ms (0: never expires)
+  6 bytes     format 3 only: the grace period in ms; the key lives that
+              much past the entry's lifetime, so the entry is expired
+              once its PTTL is no more than this
   the rest    the value
 
-parseEntry(raw) returns names, digest, expiry (ms, or 0), and the position
+parseEntry(raw) returns names, digest, grace (ms, or 0), and the position
 where the value starts; nil when raw is not in our format.
 versionDigest(versions) returns the digest of a list of 8-byte versions;
 nil when one is missing or not a version.
-nowMs() is Redis's clock in ms: every time an entry or a version records.
+nowMs() is Redis's clock in ms, the one invalidate.lua records.
 --]]
 
 local DIGEST_BYTES = 7
@@ -67,14 +69,14 @@ local function parseEntry(raw)
   local digest = string.sub(raw, pos, pos + DIGEST_BYTES - 1)
   if #digest ~= DIGEST_BYTES then return nil end
   pos = pos + DIGEST_BYTES
-  local expiry = 0
+  local grace = 0
   if format == 3 then
     local b1, b2, b3, b4, b5, b6 = string.byte(raw, pos, pos + 5)
     if not b6 then return nil end
-    expiry = ((((b1 * 256 + b2) * 256 + b3) * 256 + b4) * 256 + b5) * 256 + b6
+    grace = ((((b1 * 256 + b2) * 256 + b3) * 256 + b4) * 256 + b5) * 256 + b6
     pos = pos + 6
   end
-  return names, digest, expiry, pos
+  return names, digest, grace, pos
 end
 
 local function u48(ms)
