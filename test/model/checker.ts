@@ -13,7 +13,14 @@ export interface CheckOptions {
 
 /** A reply the model does not allow, with the operations that prove it. */
 export interface Violation {
-  readonly kind: "unknown value" | "wrong tags" | "stale: invalidated" | "stale: replaced" | "missed";
+  readonly kind:
+    | "unknown value"
+    | "wrong tags"
+    | "stale: invalidated"
+    | "stale: replaced"
+    | "missed"
+    | "stale without grace"
+    | "stale beyond grace";
   readonly read: Recorded;
   readonly lookup: ReadResult;
   /** The operation that makes the reply wrong (the Set read, the invalidation...). */
@@ -70,7 +77,11 @@ function displaces(r: Recorded, w: Write): boolean {
  * - with `strictMisses`, a miss is wrong when a successful Set returned
  *   before the read began, its tags match, and no other write, delete or
  *   invalidation that could have touched it overlaps the span from that Set
- *   to the read.
+ *   to the read;
+ * - a value marked stale was asked for with grace (never otherwise), and was
+ *   current at some moment within the grace before the read: no Invalidate,
+ *   Delete or Set that made it stale had returned more than `graceMs` before
+ *   the read began (wall clock; see staleAllowed).
  */
 export function checkHistory(history: readonly Recorded[], options: CheckOptions): Violation[] {
   const writes = history.map(writeOf).filter((w): w is Write => w !== undefined);
@@ -80,7 +91,9 @@ export function checkHistory(history: readonly Recorded[], options: CheckOptions
     for (const lookup of read.reads) {
       const v = lookup.seen === undefined
         ? (options.strictMisses ? checkMiss(history, writes, read, lookup) : undefined)
-        : checkHit(history, writes, read, lookup);
+        : lookup.seen.stale
+          ? checkStale(history, writes, read, lookup)
+          : checkHit(history, writes, read, lookup);
       if (v !== undefined) violations.push(v);
     }
   }
@@ -99,6 +112,30 @@ function checkHit(history: readonly Recorded[], writes: readonly Write[], read: 
     if (!r.ok || !before(w.rec, r) || !before(r, read)) continue;
     if (invalidates(r, w)) return { kind: "stale: invalidated", read, lookup, because: r };
     if (displaces(r, w)) return { kind: "stale: replaced", read, lookup, because: r };
+  }
+  return undefined;
+}
+
+// Redis's clock and the runner's are the same clock read at different
+// moments, each truncated to the ms.
+const CLOCK_SLACK_MS = 2;
+
+/**
+ * A stale value: from a Set of that key with those tags (as any hit), to a
+ * read with grace, and current at some moment within the grace: the
+ * earliest write, delete or invalidation that made it stale (wholly after
+ * the Set) returned no more than `graceMs` before the read began.
+ */
+function checkStale(history: readonly Recorded[], writes: readonly Write[], read: Recorded, lookup: ReadResult): Violation | undefined {
+  const op = read.op;
+  const graceMs = op.kind === "get" || op.kind === "getMany" ? (op.graceMs ?? 0) : 0;
+  if (graceMs === 0) return { kind: "stale without grace", read, lookup };
+  const w = writes.find((x) => x.ns === op.ns && x.key === lookup.key && x.value === lookup.seen!.value);
+  if (w === undefined || !(w.rec.start < read.end)) return { kind: "unknown value", read, lookup };
+  if (sortedSet(w.tags).join("\u0000") !== lookup.seen!.tags.join("\u0000")) return { kind: "wrong tags", read, lookup, because: w.rec };
+  for (const r of history) {
+    if (!r.ok || !before(w.rec, r) || !(invalidates(r, w) || displaces(r, w))) continue;
+    if (r.endMs + CLOCK_SLACK_MS < read.startMs - graceMs) return { kind: "stale beyond grace", read, lookup, because: r };
   }
   return undefined;
 }

@@ -22,11 +22,16 @@ export interface ModelLookup {
   readonly tags: TagFilter;
 }
 
-/** One operation of a lane; `ns` is a short name the runner prefixes. */
+/**
+ * One operation of a lane; `ns` is a short name the runner prefixes. A
+ * `graceMs` of a Set keeps its entry for grace reads; of a Get or GetMany,
+ * it accepts stale values that were current no more than that long ago
+ * (absent: none).
+ */
 export type Op =
-  | { readonly kind: "set"; readonly ns: string; readonly key: string; readonly tags: readonly string[] }
-  | { readonly kind: "get"; readonly ns: string; readonly key: string; readonly tags: TagFilter }
-  | { readonly kind: "getMany"; readonly ns: string; readonly lookups: readonly ModelLookup[] }
+  | { readonly kind: "set"; readonly ns: string; readonly key: string; readonly tags: readonly string[]; readonly graceMs?: number }
+  | { readonly kind: "get"; readonly ns: string; readonly key: string; readonly tags: TagFilter; readonly graceMs?: number }
+  | { readonly kind: "getMany"; readonly ns: string; readonly lookups: readonly ModelLookup[]; readonly graceMs?: number }
   | { readonly kind: "delete"; readonly ns: string; readonly key: string }
   | { readonly kind: "invalidate"; readonly ns: string; readonly tags: readonly string[] }
   | { readonly kind: "invalidateAll"; readonly ns: string };
@@ -45,6 +50,8 @@ export interface HistoryShape {
   readonly minLanes?: number;
   /** Most operations per lane. */
   readonly maxOpsPerLane: number;
+  /** Grace periods Sets and Gets draw from, besides none; empty: no grace. */
+  readonly graces?: readonly number[];
 }
 
 /** Small pools: collisions are the point. */
@@ -56,21 +63,31 @@ export const SMALL_SHAPE: HistoryShape = {
   maxOpsPerLane: 12,
 };
 
+/**
+ * Small pools with grace: Sets keep entries for a minute, or not at all;
+ * Gets accept none, a little (shorter than a run) or a minute of staleness.
+ */
+export const GRACE_SHAPE: HistoryShape = { ...SMALL_SHAPE, graces: [5, 60_000] };
+
 /** An arbitrary operation over the shape's pools. */
 export function opArb(shape: HistoryShape): fc.Arbitrary<Op> {
   const ns = fc.constantFrom(...shape.namespaces);
   const key = fc.constantFrom(...shape.keys);
   const tagSet = fc.uniqueArray(fc.constantFrom(...shape.tags), { maxLength: 3 });
   const filter: fc.Arbitrary<TagFilter> = fc.option(tagSet, { nil: undefined, freq: 3 });
+  const graces = shape.graces ?? [];
+  // Optional keys are left out, not undefined, when a shape has no grace.
+  const grace: { graceMs?: fc.Arbitrary<number> } = graces.length === 0 ? {} : { graceMs: fc.constantFrom(0, ...graces) };
   return fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant("set" as const), ns, key, tags: tagSet }) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant("get" as const), ns, key, tags: filter }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant("set" as const), ns, key, tags: tagSet, ...grace }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant("get" as const), ns, key, tags: filter, ...grace }) },
     {
       weight: 2,
       arbitrary: fc.record({
         kind: fc.constant("getMany" as const),
         ns,
         lookups: fc.array(fc.record({ key, tags: filter }), { minLength: 1, maxLength: 4 }),
+        ...grace,
       }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), ns, key }) },

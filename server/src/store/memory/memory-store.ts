@@ -189,7 +189,8 @@ export class MemoryStore implements Store, MemoryEntries {
       return undefined;
     }
     if (tags.length > 0 && !sameTags(tags, e.tags)) return undefined;
-    if (since !== undefined && !(now - since <= graceMs)) return undefined;
+    // Without grace, never a stale value, not even one stale for 0 ms.
+    if (since !== undefined && (graceMs === 0 || !(now - since <= graceMs))) return undefined;
     this.entries.delete(id);
     this.entries.set(id, e);
     const ttlMs = e.expiresAt === Infinity ? -1 : Math.max(0, e.expiresAt - now);
