@@ -19,7 +19,7 @@ function modelSuite(name: string, start: () => Promise<TestServer>, shape: Histo
   // Suites may share a Redis: each writes namespaces of its own.
   const suite = suites++;
   describe(`model check: ${name}`, function () {
-    this.timeout(60_000);
+    this.timeout(240_000);
     let server: TestServer;
     before(async () => (server = await start()));
     after(async () => server?.stop());
