@@ -1,5 +1,6 @@
 /** The function of getOrSet()/cached() ran past its `hardTimeoutMs`, and no stale value could stand in. */
 export class FactoryTimeoutError extends Error {
+  /** "FactoryTimeoutError", for logs. */
   override readonly name = "FactoryTimeoutError";
   constructor(key: string, ms: number) {
     super(`the function computing "${key}" took more than ${ms} ms`);
