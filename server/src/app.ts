@@ -5,6 +5,8 @@ import type { Store } from "./core/store.js";
 import { openStore, redactUrl, storeLocation } from "./store/open-store.js";
 import { Metrics } from "./observability/metrics.js";
 import { startMetricsServer, type MetricsServer } from "./observability/metrics-server.js";
+import { openOtlpTracing } from "./observability/otlp.js";
+import type { Tracing } from "./observability/tracing.js";
 import { openAuthorizer, reloadTokens } from "./transport/auth/token-source.js";
 import { InFlight } from "./transport/in-flight.js";
 import { startServer, type RunningServer } from "./transport/server.js";
@@ -27,8 +29,17 @@ export interface App {
 // How long stopping waits for the store to close after the server has.
 const STORE_CLOSE_MS = 1000;
 
-/** Opens the store and starts serving; used by main and by the tests. */
-export async function startApp(config: Config, log: Logger, store: Store = openStore(config.store)): Promise<App> {
+/**
+ * Opens the store and starts serving; used by main and by the tests.
+ * `tracing` replaces the OTLP export that OTEL_EXPORTER_OTLP_ENDPOINT turns on
+ * (tests pass one with an in-memory exporter).
+ */
+export async function startApp(
+  config: Config,
+  log: Logger,
+  store: Store = openStore(config.store),
+  tracing?: Tracing,
+): Promise<App> {
   const { server: listen, observability } = config;
   const where = storeLocation(config.store);
   const redisUrl = config.store.redisUrl && redactUrl(config.store.redisUrl);
@@ -54,7 +65,10 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
     log.warn("store unreachable at start; serving UNAVAILABLE until it answers");
   }
   metrics.recordStoreState(store.state === "ready");
-  const cache = new TaggedCache(store, config.limits, config.leases);
+  const otlp = tracing === undefined ? openOtlpTracing(observability.otlpEndpoint) : undefined;
+  tracing ??= otlp?.tracing;
+  if (tracing !== undefined) log.info({ otlpEndpoint: observability.otlpEndpoint }, "tracing on");
+  const cache = new TaggedCache(tracing?.wrapStore(store) ?? store, config.limits, config.leases);
   let server: RunningServer;
   let metricsServer: MetricsServer | undefined;
   try {
@@ -62,7 +76,11 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
       metricsServer = await startMetricsServer(metrics.registry, observability.metricsHost, observability.metricsPort);
       log.info({ metricsPort: metricsServer.port }, `metrics at http://${observability.metricsHost}:${metricsServer.port}/metrics`);
     }
-    server = await startServer(cache, store, { log, auth, metrics, inFlight }, { ...listen, credentials: tls.credentials });
+    server = await startServer(cache, store, { log, auth, metrics, inFlight }, {
+      ...listen,
+      credentials: tls.credentials,
+      interceptors: tracing === undefined ? [] : [tracing.interceptor],
+    });
   } catch (err) {
     await metricsServer?.close();
     await store.close();
@@ -79,6 +97,7 @@ export async function startApp(config: Config, log: Logger, store: Store = openS
       await metricsServer?.close();
       // A Redis that does not answer must not hold the exit past the grace.
       await Promise.race([store.close(), new Promise((r) => setTimeout(r, STORE_CLOSE_MS).unref())]);
+      await otlp?.shutdown();
     },
   };
 }

@@ -50,6 +50,8 @@ export interface StoreConfig {
   /** How long WAIT may block, in ms; derived: half the command timeout, leaving the rest for the reply. */
   readonly redisWaitMs: number;
   readonly memoryMaxEntries: number;
+  /** Bytes the embedded store may hold (values, keys, tags, versions, leases) before evicting. */
+  readonly memoryMaxBytes: number;
 }
 
 /** Authentication. */
@@ -65,6 +67,8 @@ export interface ObservabilityConfig {
   readonly metricsPort: number | undefined;
   /** Address of /metrics; derived: the server's host when unset. */
   readonly metricsHost: string;
+  /** OTLP/gRPC collector of traces; undefined: tracing off. */
+  readonly otlpEndpoint: string | undefined;
 }
 
 /** One Redis node or Sentinel address. */
@@ -109,6 +113,7 @@ export const OPTIONS: readonly Option[] = [
   { section: "server", key: "maxBatchesInFlight", env: "MAX_BATCHES_IN_FLIGHT", kind: "int", fallback: 16, min: 1, doc: "GetMany messages one stream may have unanswered before the server stops reading it" },
   { section: "store", key: "redisCommandTimeoutMs", env: "REDIS_COMMAND_TIMEOUT_MS", kind: "int", fallback: 1000, min: 1, doc: "a Redis command unanswered this long fails as UNAVAILABLE" },
   { section: "store", key: "redisConnectTimeoutMs", env: "REDIS_CONNECT_TIMEOUT_MS", kind: "int", fallback: 2000, min: 1, doc: "connection attempt timeout" },
+  { section: "store", key: "memoryMaxBytes", env: "MEMORY_MAX_BYTES", kind: "int", fallback: 256 * 1_048_576, min: 1_048_576, doc: "memory the embedded store's entries, versions and leases may take before the least recently used are evicted" },
   { section: "store", key: "memoryMaxEntries", env: "MEMORY_MAX_ENTRIES", kind: "int", fallback: 100_000, min: 1, doc: "entries the embedded store keeps before evicting the least recently used" },
   { section: "server", key: "shutdownGraceMs", env: "SHUTDOWN_GRACE_MS", kind: "int", fallback: 10_000, min: 0, doc: "on SIGTERM, how long in-flight calls may take to finish" },
   { section: "observability", key: "logLevel", env: "LOG_LEVEL", kind: "string", fallback: "info", doc: "trace, debug, info, warn, error or fatal" },
@@ -121,13 +126,14 @@ export const OPTIONS: readonly Option[] = [
   { section: "server", key: "tlsKeyFile", env: "TLS_KEY_FILE", kind: "optional", fallback: undefined, doc: "server private key (PEM)" },
   { section: "server", key: "tlsClientCaFile", env: "TLS_CLIENT_CA_FILE", kind: "optional", fallback: undefined, doc: "CA (PEM) client certificates must chain to; set: mutual TLS" },
   { section: "observability", key: "metricsPort", env: "METRICS_PORT", kind: "int", fallback: undefined, min: 0, max: 65535, doc: "port of the Prometheus /metrics HTTP endpoint; unset: no metrics endpoint" },
+  { section: "observability", key: "otlpEndpoint", env: "OTEL_EXPORTER_OTLP_ENDPOINT", kind: "optional", fallback: undefined, doc: "OTLP/gRPC collector that receives a span per RPC and per store call (W3C traceparent honoured); unset: tracing off, at no cost" },
   { section: "observability", key: "metricsHost", env: "METRICS_HOST", kind: "optional", fallback: undefined, doc: "address of the metrics endpoint; unset: HOST" },
   { section: "server", key: "maxReceiveMessageBytes", env: "MAX_RECEIVE_MESSAGE_BYTES", kind: "int", fallback: undefined, min: 1024, doc: "largest request message; unset: MAX_VALUE_BYTES + 64 KiB" },
   { section: "server", key: "maxConcurrentStreams", env: "MAX_CONCURRENT_STREAMS", kind: "int", fallback: 100, min: 1, doc: "calls one connection may have open at once (HTTP/2 streams)" },
   { section: "server", key: "maxKeysInFlight", env: "MAX_KEYS_IN_FLIGHT", kind: "int", fallback: 10_000, min: 1, doc: "GetMany keys one stream may have unanswered before the server stops reading it" },
   { section: "server", key: "keepaliveTimeMs", env: "KEEPALIVE_TIME_MS", kind: "int", fallback: 60_000, min: 1000, doc: "the server pings a connection after this long without activity" },
   { section: "server", key: "keepaliveTimeoutMs", env: "KEEPALIVE_TIMEOUT_MS", kind: "int", fallback: 20_000, min: 100, doc: "a connection that does not answer a ping within this is closed" },
-  { section: "server", key: "minPingIntervalMs", env: "MIN_PING_INTERVAL_MS", kind: "int", fallback: 10_000, min: 0, doc: "a client ping sooner than this after its previous one is a strike" },
+  { section: "server", key: "minPingIntervalMs", env: "MIN_PING_INTERVAL_MS", kind: "int", fallback: 10_000, min: 0, doc: "a client ping sooner than this after its previous one is a strike, unless the server sent HEADERS or DATA in between (gRFC A8)" },
   { section: "server", key: "maxPingStrikes", env: "MAX_PING_STRIKES", kind: "int", fallback: 2, min: 0, doc: "strikes in a row tolerated before the connection is closed (GOAWAY too_many_pings)" },
   { section: "store", key: "redisClusterNodes", env: "REDIS_CLUSTER_NODES", kind: "addresses", fallback: undefined, doc: "Redis Cluster seed nodes, host:port,host:port; instead of REDIS_URL" },
   { section: "store", key: "redisSentinels", env: "REDIS_SENTINELS", kind: "addresses", fallback: undefined, doc: "Sentinels of a Redis primary, host:port,host:port; instead of REDIS_URL" },

@@ -4,9 +4,11 @@ import { cacheContract, type ContractTarget } from "./cache-contract.js";
 import { graceContract } from "./grace-contract.js";
 import { leaseContract } from "./lease-contract.js";
 
+const store = (server: Awaited<ReturnType<typeof startTestServer>>) => server.app.store as MemoryStore;
 const target: ContractTarget = {
   start: () => startTestServer({ MAX_BATCH_KEYS: "100" }),
-  flush: async (server) => (server.app.store as MemoryStore).clear(),
+  flush: async (server) => store(server).clear(),
+  evictVersion: async (server, namespace, tag) => store(server).evictVersion(namespace, tag),
 };
 cacheContract("embedded memory store", target);
 leaseContract("embedded memory store", target);

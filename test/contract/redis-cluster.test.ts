@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { RedisCluster } from "../helpers/redis-cluster.js";
 import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers/app.js";
-import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { ask } from "../helpers/redis-server.js";
+import { cacheContract, versionKey, type ContractTarget } from "./cache-contract.js";
 import { guardedSetSteps } from "./cluster-guarded-set.js";
 import { graceContract } from "./grace-contract.js";
 import { leaseContract } from "./lease-contract.js";
@@ -16,6 +17,12 @@ describe("Redis Cluster (3 masters, 3 replicas)", () => {
   const target: ContractTarget = {
     start: () => startTestServer({ REDIS_CLUSTER_NODES: cluster.nodesVariable, MAX_BATCH_KEYS: "100" }),
     flush: () => cluster.flush(),
+    // Only the master of the key's slot deletes it; the others refuse (MOVED).
+    evictVersion: async (server, namespace, tag) => {
+      for (const node of await cluster.nodes()) {
+        if (node.role === "master") await ask(node.server, (r) => r.del(versionKey(server, namespace, tag)));
+      }
+    },
   };
   cacheContract("Redis Cluster store", target);
   leaseContract("Redis Cluster store", target);

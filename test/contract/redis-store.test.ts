@@ -1,6 +1,6 @@
 import { sharedRedis } from "../helpers/redis-server.js";
 import { startTestServer } from "../helpers/app.js";
-import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { cacheContract, versionKey, type ContractTarget } from "./cache-contract.js";
 import { graceContract } from "./grace-contract.js";
 import { leaseContract } from "./lease-contract.js";
 
@@ -9,6 +9,11 @@ const target: ContractTarget = {
   flush: async () => {
     const redis = (await sharedRedis()).connect();
     await redis.flushall();
+    await redis.quit();
+  },
+  evictVersion: async (server, namespace, tag) => {
+    const redis = (await sharedRedis()).connect();
+    await redis.del(versionKey(server, namespace, tag));
     await redis.quit();
   },
 };

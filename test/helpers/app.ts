@@ -53,12 +53,18 @@ export const text = (b: Uint8Array | undefined): string | undefined =>
 /** Resolves after `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The gRPC error a call fails with; throws if it succeeds. */
-export async function rejection(p: Promise<unknown>): Promise<{ code: number; details: string }> {
+/**
+ * The error a call fails with; throws if it succeeds. `call` is a promise,
+ * or a function whose throw counts like a rejection (the core refuses bad
+ * input synchronously). Typed for gRPC errors (code, details) by default.
+ */
+export async function rejection<E = { code: number; details: string; message: string }>(
+  call: Promise<unknown> | (() => unknown),
+): Promise<E> {
   try {
-    await p;
+    await (typeof call === "function" ? Promise.resolve().then(call) : call);
   } catch (err) {
-    return err as { code: number; details: string };
+    return err as E;
   }
   throw new Error("expected the call to fail");
 }

@@ -3,15 +3,15 @@ import { expect } from "chai";
 import { performance } from "node:perf_hooks";
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import { checkHistory, describeViolations } from "../model/checker.js";
-import { modelLoad } from "../model/load.js";
+import { modelLoad, until } from "../model/load.js";
 import { bytes, sleep, text, type TestServer } from "./app.js";
-import { StaleModel } from "./stale-model.js";
+import { Workload } from "../model/workload.js";
 
 /**
- * Runs two checked workloads through `server` while `disturb` runs (800 ms
- * in): the stale-hit model on `client`'s namespace (6 callers, `workloadMs`)
- * and the model checker's random histories over many namespaces (every
- * operation kind). Once `healed` resolves, asserts: no stale or wrong hit,
+ * Runs two checked workloads through `server` while `disturb` runs (once
+ * both are under way): a timed workload on `client`'s namespace (6 callers,
+ * `workloadMs`) and the model checker's random histories over many
+ * namespaces (every operation kind). Once `healed` resolves, asserts: no stale or wrong hit,
  * every failure UNAVAILABLE, the server recovered by itself, and a further
  * workload sees no failure at all.
  */
@@ -22,10 +22,13 @@ export async function expectSurvives(
   healed: () => Promise<void>,
   workloadMs = 4000,
 ): Promise<void> {
-  const model = new StaleModel();
+  const model = new Workload();
   const histories = modelLoad(server.address, 2);
   const workload = model.runUntil(client, 6, performance.now() + workloadMs);
-  await sleep(800);
+  // Disturb a workload under way, with entries it could serve stale.
+  await until("the workload to get going", async () =>
+    model.ok >= 20 && model.hits > 0 ? true : undefined, workloadMs)
+    .catch((err) => { throw new Error(`${err} (${model.ok} calls, ${model.hits} hits, ${[...model.errors]} failed)`); });
   await disturb();
   await workload;
   await histories.stop();
@@ -39,7 +42,7 @@ export async function expectSurvives(
     const violations = checkHistory(h, { strictMisses: false });
     expect(violations, describeViolations(violations)).to.deep.equal([]);
   }
-  const after = new StaleModel();
+  const after = new Workload();
   await after.runUntil(client, 4, performance.now() + 800);
   expectOnlyUnavailable(after);
   expect(after.errors.size).to.equal(0);
@@ -69,8 +72,9 @@ export async function expectRecovers(client: TaggedCacheClient, timeoutMs = 20_0
 }
 
 /** Asserts a workload saw no stale hit and failed, if at all, only as UNAVAILABLE. */
-export function expectOnlyUnavailable(model: StaleModel): void {
-  expect(model.violations).to.deep.equal([]);
+export function expectOnlyUnavailable(model: Workload): void {
+  const violations = model.violations();
+  expect(violations, describeViolations(violations)).to.deep.equal([]);
   expect([...model.errors.keys()].filter((code) => code !== "UNAVAILABLE")).to.deep.equal([]);
   expect(model.hits).to.be.greaterThan(0);
 }

@@ -80,6 +80,21 @@ export class RedisCluster {
     return waitFor(() => this.healthy(), timeoutMs, "Redis Cluster to become healthy");
   }
 
+  /** The master serving a slot (as CLUSTER SLOTS says) and its replica (as it says). */
+  async shardOf(slot: number): Promise<{ master: RedisServer; replica: RedisServer }> {
+    const byPort = (port: number) => this.servers.find((s) => s.port === port)!;
+    for (const node of await this.nodes()) {
+      const ranges = (await ask(node.server, (r) => r.cluster("SLOTS"))) as [number, number, [string, number]][] | undefined;
+      const range = ranges?.find(([from, to]) => from <= slot && slot <= to);
+      if (range === undefined) continue;
+      const master = byPort(range[2][1]);
+      const repl = await ask(master, (r) => r.info("replication"));
+      const port = /slave0:ip=[^,]*,port=(\d+)/.exec(repl ?? "")?.[1];
+      if (port !== undefined) return { master, replica: byPort(Number(port)) };
+    }
+    throw new Error(`no master with a replica serves slot ${slot}`);
+  }
+
   /** Empties every master. */
   async flush(): Promise<void> {
     for (const node of await this.nodes()) {

@@ -17,6 +17,7 @@ export interface Violation {
     | "unknown value"
     | "wrong tags"
     | "stale: invalidated"
+    | "stale: invalidated before its guarded Set"
     | "stale: replaced"
     | "missed"
     | "stale without grace"
@@ -29,8 +30,8 @@ export interface Violation {
 
 /**
  * A write as the model sees it: an entry that may be current from when it
- * started. Extension point: a leased Set maps here only when its reply says
- * it was stored, and a refused one maps to nothing.
+ * started. A fill's guarded Set maps here unless its reply says it was
+ * refused; `tokenAt` is when its miss's token arrived.
  */
 interface Write {
   readonly rec: Recorded;
@@ -38,11 +39,14 @@ interface Write {
   readonly key: string;
   readonly tags: readonly string[];
   readonly value: string;
+  readonly tokenAt?: number | undefined;
 }
 
 function writeOf(r: Recorded): Write | undefined {
-  if (r.op.kind !== "set" || r.value === undefined) return undefined;
-  return { rec: r, ns: r.op.ns, key: r.op.key, tags: r.op.tags, value: r.value };
+  const op = r.op;
+  if (r.value === undefined || r.stored === false) return undefined;
+  if (op.kind !== "set" && op.kind !== "fill") return undefined;
+  return { rec: r, ns: op.ns, key: op.key, tags: op.tags, value: r.value, tokenAt: r.tokenAt };
 }
 
 const before = (a: Recorded, b: Recorded) => a.end < b.start;
@@ -51,16 +55,23 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
   sortedSet(a).join("\u0000") === sortedSet(b).join("\u0000");
 const hasFilter = (f: TagFilter): f is readonly string[] => f !== undefined && f.length > 0;
 
-/** Whether `r` replaces a tag version `w` depends on (any outcome). */
+/** Whether `r` invalidates a tag (or the namespace) `w` depends on (any outcome). */
 function invalidates(r: Recorded, w: Write): boolean {
   if (r.op.ns !== w.ns) return false;
   if (r.op.kind === "invalidateAll") return true;
   return r.op.kind === "invalidate" && r.op.tags.some((t) => w.tags.includes(t));
 }
 
-/** Whether `r` removes or overwrites `w`'s entry (any outcome). */
+/** Whether `r` invalidates or evicts a version `w` depends on (any outcome). */
+function replacesVersion(r: Recorded, w: Write): boolean {
+  if (r.op.kind !== "evict") return invalidates(r, w);
+  return r.op.ns === w.ns && (r.op.namespace || r.op.tags.some((t) => w.tags.includes(t)));
+}
+
+/** Whether `r` removes or overwrites `w`'s entry (any outcome but a refusal). */
 function displaces(r: Recorded, w: Write): boolean {
   if (r === w.rec || r.op.ns !== w.ns) return false;
+  if (r.op.kind === "fill") return r.op.key === w.key && r.value !== undefined && r.stored !== false;
   return (r.op.kind === "set" || r.op.kind === "delete") && r.op.key === w.key;
 }
 
@@ -71,7 +82,11 @@ function displaces(r: Recorded, w: Write): boolean {
  *   that started before the read ended, with that Set's tags (and the tags
  *   the read asked for, if any);
  * - no successful Invalidate of one of its tags (or InvalidateAll of its
- *   namespace) ran wholly after that Set and returned before the read began;
+ *   namespace), nor eviction of such a version, ran wholly after that Set
+ *   and returned before the read began;
+ * - for a fill's guarded Set, no such Invalidate even began after its
+ *   miss's token arrived (it refuses the Set, or replaces the versions the
+ *   entry recorded), and returned before the read began;
  * - no successful Delete or other Set of the key did so either (values are
  *   unique, so no concurrent Set can explain the old value);
  * - with `strictMisses`, a miss is wrong when a successful Set returned
@@ -79,12 +94,12 @@ function displaces(r: Recorded, w: Write): boolean {
  *   invalidation that could have touched it overlaps the span from that Set
  *   to the read;
  * - a value marked stale was asked for with grace (never otherwise), and was
- *   current at some moment within the grace before the read: no Invalidate,
- *   Delete or Set that made it stale had returned more than `graceMs` before
- *   the read began (wall clock; see staleAllowed).
+ *   current at some moment within the grace before the read (checkStale).
  */
 export function checkHistory(history: readonly Recorded[], options: CheckOptions): Violation[] {
   const writes = history.map(writeOf).filter((w): w is Write => w !== undefined);
+  // Values are unique, so a hit names at most one write.
+  const byValue = new Map(writes.map((w) => [`${w.ns}\u0000${w.key}\u0000${w.value}`, w]));
   const violations: Violation[] = [];
   for (const read of history) {
     if (!read.ok || read.reads === undefined) continue;
@@ -92,26 +107,28 @@ export function checkHistory(history: readonly Recorded[], options: CheckOptions
       const v = lookup.seen === undefined
         ? (options.strictMisses ? checkMiss(history, writes, read, lookup) : undefined)
         : lookup.seen.stale
-          ? checkStale(history, writes, read, lookup)
-          : checkHit(history, writes, read, lookup);
+          ? checkStale(history, byValue, read, lookup)
+          : checkHit(history, byValue, read, lookup);
       if (v !== undefined) violations.push(v);
     }
   }
   return violations;
 }
 
-function checkHit(history: readonly Recorded[], writes: readonly Write[], read: Recorded, lookup: ReadResult): Violation | undefined {
-  const ns = read.op.ns;
-  const w = writes.find((x) => x.ns === ns && x.key === lookup.key && x.value === lookup.seen!.value);
+function checkHit(history: readonly Recorded[], byValue: ReadonlyMap<string, Write>, read: Recorded, lookup: ReadResult): Violation | undefined {
+  const w = byValue.get(`${read.op.ns}\u0000${lookup.key}\u0000${lookup.seen!.value}`);
   if (w === undefined || !(w.rec.start < read.end)) return { kind: "unknown value", read, lookup };
   // The server reports tags sorted and without duplicates.
   const tagsOk = sortedSet(w.tags).join("\u0000") === lookup.seen!.tags.join("\u0000")
     && (!hasFilter(lookup.tags) || sameSet(lookup.tags, w.tags));
   if (!tagsOk) return { kind: "wrong tags", read, lookup, because: w.rec };
   for (const r of history) {
-    if (!r.ok || !before(w.rec, r) || !before(r, read)) continue;
-    if (invalidates(r, w)) return { kind: "stale: invalidated", read, lookup, because: r };
-    if (displaces(r, w)) return { kind: "stale: replaced", read, lookup, because: r };
+    if (!r.ok || !before(r, read)) continue;
+    if (before(w.rec, r) && replacesVersion(r, w)) return { kind: "stale: invalidated", read, lookup, because: r };
+    if (before(w.rec, r) && displaces(r, w)) return { kind: "stale: replaced", read, lookup, because: r };
+    if (w.tokenAt !== undefined && w.tokenAt < r.start && invalidates(r, w)) {
+      return { kind: "stale: invalidated before its guarded Set", read, lookup, because: r };
+    }
   }
   return undefined;
 }
@@ -121,20 +138,21 @@ function checkHit(history: readonly Recorded[], writes: readonly Write[], read: 
 const CLOCK_SLACK_MS = 2;
 
 /**
- * A stale value: from a Set of that key with those tags (as any hit), to a
- * read with grace, and current at some moment within the grace: the
- * earliest write, delete or invalidation that made it stale (wholly after
- * the Set) returned no more than `graceMs` before the read began.
+ * A value marked stale: asked for with grace (never otherwise), from a Set
+ * of that key with those tags (as any hit), and current at some moment
+ * within the grace: whatever made it stale (an invalidation, eviction,
+ * delete or Set wholly after it) returned no more than `graceMs` before the
+ * read began (wall clock).
  */
-function checkStale(history: readonly Recorded[], writes: readonly Write[], read: Recorded, lookup: ReadResult): Violation | undefined {
+function checkStale(history: readonly Recorded[], byValue: ReadonlyMap<string, Write>, read: Recorded, lookup: ReadResult): Violation | undefined {
   const op = read.op;
   const graceMs = op.kind === "get" || op.kind === "getMany" ? (op.graceMs ?? 0) : 0;
   if (graceMs === 0) return { kind: "stale without grace", read, lookup };
-  const w = writes.find((x) => x.ns === op.ns && x.key === lookup.key && x.value === lookup.seen!.value);
+  const w = byValue.get(`${op.ns}\u0000${lookup.key}\u0000${lookup.seen!.value}`);
   if (w === undefined || !(w.rec.start < read.end)) return { kind: "unknown value", read, lookup };
   if (sortedSet(w.tags).join("\u0000") !== lookup.seen!.tags.join("\u0000")) return { kind: "wrong tags", read, lookup, because: w.rec };
   for (const r of history) {
-    if (!r.ok || !before(w.rec, r) || !(invalidates(r, w) || displaces(r, w))) continue;
+    if (!r.ok || !before(w.rec, r) || !(replacesVersion(r, w) || displaces(r, w))) continue;
     if (r.endMs + CLOCK_SLACK_MS < read.startMs - graceMs) return { kind: "stale beyond grace", read, lookup, because: r };
   }
   return undefined;
@@ -147,7 +165,7 @@ function checkMiss(history: readonly Recorded[], writes: readonly Write[], read:
     if (hasFilter(lookup.tags) && !sameSet(lookup.tags, w.tags)) continue;
     // Anything that might land between the Set and the read explains the miss.
     const disturbed = history.some(
-      (r) => (invalidates(r, w) || displaces(r, w)) && !before(r, w.rec) && !before(read, r),
+      (r) => (replacesVersion(r, w) || displaces(r, w)) && !before(r, w.rec) && !before(read, r),
     );
     if (!disturbed) return { kind: "missed", read, lookup, because: w.rec };
   }
@@ -157,7 +175,9 @@ function checkMiss(history: readonly Recorded[], writes: readonly Write[], read:
 /** A readable account of violations, for assertion messages. */
 export function describeViolations(violations: readonly Violation[]): string {
   const op = (r: Recorded) =>
-    `lane ${r.lane} [${r.start}-${r.end}] ${JSON.stringify(r.op)}${r.value ? ` value ${r.value}` : ""}${r.ok ? "" : ` failed ${r.code}`}`;
+    `lane ${r.lane} [${r.start}-${r.end}] ${JSON.stringify(r.op)}${r.value ? ` value ${r.value}` : ""}` +
+    `${r.tokenAt ? ` token at ${r.tokenAt}` : ""}${r.stored === undefined ? "" : r.stored ? " stored" : " refused"}` +
+    `${r.ok ? "" : ` failed ${r.code}`}`;
   return violations
     .map((v) => `${v.kind}: read ${op(v.read)} saw ${JSON.stringify(v.lookup)}${v.because ? `\n  because ${op(v.because)}` : ""}`)
     .join("\n");

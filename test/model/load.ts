@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { sleep } from "../helpers/app.js";
+import { seedFor } from "../helpers/seed.js";
 import { historyArb } from "./history.js";
 import { grpcTarget, runHistory, type Recorded } from "./run-history.js";
 
@@ -7,9 +8,10 @@ import { grpcTarget, runHistory, type Recorded } from "./run-history.js";
 export function modelLoad(address: string, loops = 3) {
   let running = true;
   const recorded: Recorded[][] = [];
+  const base = seedFor("model load", 0);
   const loop = async (l: number) => {
     for (let i = 0; running; i++) {
-      const [history] = fc.sample(historyArb(), { numRuns: 1, seed: l * 100_000 + i });
+      const [history] = fc.sample(historyArb(), { numRuns: 1, seed: base + l * 100_000 + i });
       const target = grpcTarget(address, `load${l}.${i}-`);
       recorded.push(await runHistory(history!, target));
       target.close();

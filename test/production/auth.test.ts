@@ -1,16 +1,14 @@
 import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { Writable } from "node:stream";
-import { create } from "@bufbuild/protobuf";
-import { Client, credentials, Metadata, status, type ServiceError } from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import { pino } from "pino";
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { GetManyRequestSchema } from "../../clients/typescript/src/gen/taggedcache/v1/tagged_cache_pb.js";
-import { METHODS } from "../../clients/typescript/src/methods.js";
 import { TokensFileError } from "../../server/src/core/errors.js";
 import { parseTokens } from "../../server/src/transport/auth/tokens-file.js";
 import { bytes, rejection, startTestServer, text, type TestServer } from "../helpers/app.js";
+import { getManyAs } from "../helpers/get-many-as.js";
 import { healthClient } from "../helpers/health.js";
 import { tokensJson, writeTokensFile, type TestToken } from "../helpers/tokens.js";
 
@@ -100,8 +98,9 @@ describe("authentication and authorization", function () {
     expect(results).to.deep.equal([[VALUE], [undefined]]);
 
     // One stream whose second message names a namespace the token may not read.
-    const { replies, error } = await rawGetMany(server.address, READER.token, ["billing", "payroll", "billing"]);
-    expect(replies).to.equal(1);
+    const batches = ["billing", "payroll", "billing"].map((namespace) => ({ namespace, keys: ["invoice:1"] }));
+    const { replies, error } = await getManyAs(server.address, READER.token, batches);
+    expect(replies).to.have.length(1);
     expect(error?.code).to.equal(status.PERMISSION_DENIED);
     expect(error?.details).to.include('namespace "payroll"');
   });
@@ -145,27 +144,6 @@ describe("authentication and authorization", function () {
 
 // A GetMany stream whose messages name the given namespaces, one key each:
 // the client package sends one namespace per stream, so this drives grpc-js.
-async function rawGetMany(address: string, token: string, namespaces: string[]) {
-  const client = new Client(address, credentials.createInsecure());
-  const md = new Metadata();
-  md.set("authorization", `Bearer ${token}`);
-  const m = METHODS.getMany;
-  const call = client.makeBidiStreamRequest(m.path, m.serialize, m.deserialize, md);
-  namespaces.forEach((namespace, i) =>
-    call.write(create(GetManyRequestSchema, { namespace, items: [{ key: "invoice:1" }], batchId: BigInt(i) })),
-  );
-  call.end();
-  let replies = 0;
-  let error: ServiceError | undefined;
-  try {
-    for await (const _ of call) replies++;
-  } catch (err) {
-    error = err as ServiceError;
-  }
-  client.close();
-  return { replies, error };
-}
-
 describe("start-up log", () => {
   it("says authentication is off without a tokens file, and masks the Redis password", async () => {
     let logged = "";

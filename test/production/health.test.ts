@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { status } from "@grpc/grpc-js";
 import { expect } from "chai";
 import { pino } from "pino";
-import { bytes, startTestServer, type TestServer } from "../helpers/app.js";
+import { bytes, rejection, startTestServer, type TestServer } from "../helpers/app.js";
 import { healthClient, type Health } from "../helpers/health.js";
 import { RedisServer } from "../helpers/redis-server.js";
 import { sample, scrape } from "../helpers/scrape.js";
@@ -36,8 +36,7 @@ describe("health follows the store", function () {
     await redis.kill();
     await health.waitFor("NOT_SERVING");
     expect(await health.check("")).to.equal("NOT_SERVING");
-    const down = await c.get("k").catch((e: { code: number }) => e.code);
-    expect(down).to.equal(status.UNAVAILABLE);
+    expect((await rejection(c.get("k"))).code).to.equal(status.UNAVAILABLE);
 
     await redis.launch();
     await health.waitFor("SERVING");

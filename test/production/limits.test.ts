@@ -7,6 +7,7 @@ import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers/app.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 import { sample, scrape } from "../helpers/scrape.js";
+import { until } from "../model/load.js";
 
 // Calls `get` in a loop until `stop` resolves; returns how many succeeded and the errors.
 async function keepCalling(c: TaggedCacheClient, stop: Promise<unknown>) {
@@ -35,6 +36,8 @@ describe("limits that protect the server", function () {
       METRICS_PORT: "0",
       MAX_CONCURRENT_STREAMS: "50",
       MAX_KEYS_IN_FLIGHT: "30",
+      // Outlasts the 3 s CLIENT PAUSE below: held commands are slow, not lost.
+      REDIS_COMMAND_TIMEOUT_MS: "10000",
     });
     polite = server.client("p");
     await polite.set("k", bytes("v"));
@@ -98,15 +101,17 @@ describe("limits that protect the server", function () {
     const admin = (await sharedRedis()).connect();
     const batches = Array.from({ length: 20 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i + j === 0 ? "k" : `m${j}`)));
     try {
-      await admin.call("CLIENT", "PAUSE", "700", "ALL");
+      // Redis holds every command for 3 s (an UNPAUSE would wait as long).
+      await admin.call("CLIENT", "PAUSE", "3000", "ALL");
       const replies = (async () => {
         const out = [];
         for await (const r of polite.getManyStream(batches)) out.push(r);
         return out;
       })();
-      await sleep(300);
-      const waiting = sample(await scrape(server.app.metricsPort!), "taggedcache_getmany_keys_in_flight");
-      expect(waiting).to.equal(30);
+      const inFlight = async () => sample(await scrape(server.app.metricsPort!), "taggedcache_getmany_keys_in_flight");
+      await until("keys to wait for the store", async () => ((await inFlight()) >= 30 ? true : undefined), 2500);
+      // The server stopped reading there: no more keys wait, though 200 were sent.
+      expect(await inFlight()).to.equal(30);
       const answered = await replies;
       expect(answered).to.have.length(20);
       expect(text(answered[0]![0]?.value)).to.equal("v");

@@ -2,10 +2,11 @@ import type { LeaseSettings, Lifetimes, Limits } from "./limits.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
 import { checkGrace, graceLeasedGet } from "./grace.js";
 import type { Lookup, LookupResult } from "./lookup.js";
+import type { LeaseStore } from "./lease-store.js";
 import type { Store } from "./store.js";
 import { InvalidArgumentError } from "./errors.js";
 import { checkCovered, checkLeaseOptions, type LeaseOptionsInput } from "./validate-lease.js";
-import { decodeLeaseToken, decodeVersionToken } from "./version-token.js";
+import { decodeLeaseToken, decodeVersionToken, recordsAbsent } from "./version-token.js";
 import {
   checkKey,
   checkLifetime,
@@ -133,6 +134,10 @@ export class TaggedCache {
   /**
    * Stores an entry only if the versions of the miss named by the tokens are
    * all still current; ends the lease presented. Resolves true when stored.
+   *
+   * A token that recorded a version as absent is refused without a try (see
+   * recordsAbsent), and the refusal creates the missing versions, so the
+   * caller's next miss carries real ones and its next Set can store.
    */
   setGuarded(
     namespace: string,
@@ -152,11 +157,13 @@ export class TaggedCache {
     const fromToken = tokens.versionToken.length > 0;
     const versions = fromToken ? decodeVersionToken(tokens.versionToken) : lease!.versions;
     checkCovered(sorted, versions, fromToken ? "version_token" : "lease_token");
+    const store = this.store.leases;
+    if (recordsAbsent(versions)) return refuseAbsent(store, ns, key, versions.tags, lease?.leaseId);
     const guard = { versions, leaseId: lease?.leaseId };
     const grace = checkGrace(this.limits, graceMs);
     return grace > 0
-      ? this.store.leases.setGuarded(ns, key, value, sorted, lifetime, guard, grace)
-      : this.store.leases.setGuarded(ns, key, value, sorted, lifetime, guard);
+      ? store.setGuarded(ns, key, value, sorted, lifetime, guard, grace)
+      : store.setGuarded(ns, key, value, sorted, lifetime, guard);
   }
 
   /** Gives up a lease; true when the token still held it. */
@@ -165,4 +172,18 @@ export class TaggedCache {
     checkKey(this.limits, key);
     return this.store.leases.release(ns, key, decodeLeaseToken(leaseToken).leaseId);
   }
+}
+
+/** A guarded Set whose token recorded an absent version: nothing stored. */
+async function refuseAbsent(
+  store: LeaseStore,
+  ns: string,
+  key: string,
+  tags: readonly string[],
+  leaseId: Uint8Array | undefined,
+): Promise<false> {
+  // A leased miss creates its versions, so its token records none absent;
+  // a lease presented here anyway ends, as with any refused Set.
+  await Promise.all([store.createVersions(ns, tags), leaseId && store.release(ns, key, leaseId)]);
+  return false;
 }

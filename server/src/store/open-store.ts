@@ -33,7 +33,7 @@ export function openStore(config: StoreConfig): Store {
     });
   }
   if (config.redisUrl !== undefined) return new RedisStore(options);
-  return new MemoryStore({ tagLifetimeMs: config.tagLifetimeMs, maxEntries: config.memoryMaxEntries });
+  return new MemoryStore({ tagLifetimeMs: config.tagLifetimeMs, maxEntries: config.memoryMaxEntries, maxBytes: config.memoryMaxBytes });
 }
 
 /** Where the store is, for the start-up log; passwords never appear. */

@@ -1,4 +1,4 @@
-import { Server, type ServerCredentials } from "@grpc/grpc-js";
+import { Server, type ServerCredentials, type ServerInterceptor } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
 import type { Store } from "../core/store.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
@@ -25,6 +25,8 @@ export interface ListenOptions extends TransportOptions, PingPolicy {
   readonly keepaliveTimeMs: number;
   /** A connection whose ping is unanswered this long is closed, in ms. */
   readonly keepaliveTimeoutMs: number;
+  /** Interceptors that see every call before the server's own (tracing). */
+  readonly interceptors?: readonly ServerInterceptor[];
 }
 
 /** A started server. */
@@ -55,7 +57,7 @@ export async function startServer(
     "grpc.max_concurrent_streams": options.maxConcurrentStreams,
     "grpc.keepalive_time_ms": options.keepaliveTimeMs,
     "grpc.keepalive_timeout_ms": options.keepaliveTimeoutMs,
-    interceptors: [tracker.interceptor],
+    interceptors: [...(options.interceptors ?? []), tracker.interceptor],
   });
   server.addService(serviceDefinition(TaggedCacheService), handlers(cache, ctx, options));
   addReflection(server);

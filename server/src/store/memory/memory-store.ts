@@ -1,7 +1,9 @@
 import type { Hit, Lookup, LookupResult, Versions } from "../../core/lookup.js";
 import type { Store, StoreState } from "../../core/store.js";
-import { entryId } from "../keys.js";
+import { entryId, namespaceVersionId, tagVersionId } from "../keys.js";
+import { ByteBudget, type LruPool } from "./byte-budget-lru.js";
 import { MemoryLeases, type MemoryEntries } from "./memory-leases.js";
+import { Entry, entrySize, Version, versionSize, type MemoryUsage } from "./memory-records.js";
 
 /** Sizes and lifetimes of the embedded store. */
 export interface MemoryStoreOptions {
@@ -9,55 +11,42 @@ export interface MemoryStoreOptions {
   readonly tagLifetimeMs: number;
   /** Most entries kept; past it the least recently used are evicted. */
   readonly maxEntries: number;
+  /**
+   * Most bytes kept, counting entries, versions and leases as
+   * memory-records.ts does; past it the least recently used of them are evicted.
+   */
+  readonly maxBytes: number;
   /** How often expired entries and versions are swept, in ms. */
   readonly sweepIntervalMs?: number;
-}
-
-interface Version {
-  readonly id: number;
-  expiresAt: number;
-  /** Set by an invalidation: the version replaced, and when (epoch ms). */
-  readonly replaced?: { readonly id: number; readonly at: number };
-}
-
-interface Namespace {
-  all: Version | undefined;
-  readonly tags: Map<string, Version>;
-}
-
-interface Entry {
-  readonly ns: Namespace;
-  readonly value: Uint8Array;
-  readonly tags: readonly string[];
-  readonly nsVersion: number;
-  readonly tagVersions: readonly number[];
-  /** Logical expiry: the entry is current until then. */
-  readonly expiresAt: number;
-  /** The entry is kept, to be served stale, until then (expiry + grace). */
-  readonly keptUntil: number;
-  /** The grace period it was stored with; > 0: kept when stale, never deleted by a read. */
-  readonly graceMs: number;
 }
 
 /**
  * The embedded store for running without Redis: the same semantics as the
  * Redis store (versions, lifetimes, namespaces) in one process's memory.
  * Versions come from a counter, which is safe here because a process never
- * forgets a number it handed out; entries are evicted least recently used
- * first past `maxEntries`, like Redis with allkeys-lru.
+ * forgets a number it handed out. Entries, versions and leases are records
+ * under one byte budget, evicted least recently used first as by Redis with
+ * allkeys-lru (entries also past `maxEntries`); like there, a lost version
+ * makes its entries miss, and lookups that find nothing leave nothing behind.
  */
 export class MemoryStore implements Store, MemoryEntries {
   readonly kind = "memory";
   readonly state: StoreState = "ready";
-  private readonly namespaces = new Map<string, Namespace>();
-  // Keyed by entryId (keys.ts); Map order doubles as recency order.
-  private readonly entries = new Map<string, Entry>();
+  private readonly budget: ByteBudget;
+  // Keyed by entryId(namespace, key).
+  private readonly entries: LruPool<Entry>;
+  // Keyed by tagVersionId(namespace, tag) and namespaceVersionId(namespace).
+  private readonly versions: LruPool<Version>;
   private nextVersion = 1;
   private readonly sweeper: NodeJS.Timeout;
   /** Leases and guarded Sets, in this process's memory. */
-  readonly leases: MemoryLeases = new MemoryLeases(this);
+  readonly leases: MemoryLeases;
 
   constructor(private readonly options: MemoryStoreOptions) {
+    this.budget = new ByteBudget(options.maxBytes);
+    this.entries = this.budget.pool(options.maxEntries);
+    this.versions = this.budget.pool();
+    this.leases = new MemoryLeases(this, this.budget);
     this.sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000);
     this.sweeper.unref();
   }
@@ -101,78 +90,71 @@ export class MemoryStore implements Store, MemoryEntries {
    */
   versionsOf(namespace: string, tags: readonly string[], create: boolean): Versions {
     const now = Date.now();
-    const ns = this.namespace(namespace);
     const need = now + this.options.tagLifetimeMs;
-    if (create) ns.all = this.current(ns.all, now, need);
-    const tagVersions = tags.map((t) => {
-      let v = ns.tags.get(t);
-      if (create) ns.tags.set(t, (v = this.current(v, now, need)));
+    const read = (key: string) => {
+      const v = create ? this.current(key, now, need) : this.versions.get(key);
       return live(v, now) ? versionBytes(v!.id) : undefined;
-    });
-    return { ns: live(ns.all, now) ? versionBytes(ns.all!.id) : undefined, tags, tagVersions };
+    };
+    const ns = read(namespaceVersionId(namespace));
+    return { ns, tags, tagVersions: tags.map((t) => read(tagVersionId(namespace, t))) };
   }
 
   /** Stores an entry at once (no yielding); Store.set's semantics. */
   put(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number, graceMs = 0): void {
     const now = Date.now();
-    const ns = this.namespace(namespace);
+    const id = entryId(namespace, key);
+    const bytes = entrySize(id, namespace, value, tags);
+    // Too big for the whole budget: not kept, but it still replaces the old value.
+    if (bytes > this.options.maxBytes) {
+      this.entries.delete(id);
+      return;
+    }
     const versionTtl = Math.max(this.options.tagLifetimeMs, lifetimeMs + graceMs);
     const expiresAt = lifetimeMs === 0 ? Infinity : now + lifetimeMs;
     const need = lifetimeMs === 0 ? Infinity : now + versionTtl;
-    ns.all = this.current(ns.all, now, need);
-    const tagVersions = tags.map((t) => {
-      const v = this.current(ns.tags.get(t), now, need);
-      ns.tags.set(t, v);
-      return v.id;
-    });
-    const id = entryId(namespace, key);
-    this.entries.delete(id);
-    this.entries.set(id, {
-      ns,
-      value: value.slice(),
-      tags: tags.slice(),
-      nsVersion: ns.all.id,
-      tagVersions,
-      expiresAt,
-      keptUntil: expiresAt + graceMs,
-      graceMs,
-    });
-    if (this.entries.size > this.options.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
+    const nsVersion = this.current(namespaceVersionId(namespace), now, need).id;
+    const tagVersions = tags.map((t) => this.current(tagVersionId(namespace, t), now, need).id);
+    // A copy of its own: slice() of a Buffer would keep the whole request alive.
+    const copy = new Uint8Array(value);
+    this.entries.set(id, new Entry(namespace, copy, tags.slice(), nsVersion, tagVersions, expiresAt, graceMs), bytes);
   }
 
   async delete(namespace: string, key: string): Promise<boolean> {
     const id = entryId(namespace, key);
-    const entry = this.entries.get(id);
+    const entry = this.entries.peek(id);
     if (entry === undefined) return false;
     this.entries.delete(id);
     return entry.expiresAt > Date.now();
   }
 
   async invalidate(namespace: string, tags: readonly string[]): Promise<void> {
-    const ns = this.namespace(namespace);
     const now = Date.now();
-    for (const t of tags) ns.tags.set(t, this.replacement(ns.tags.get(t), now));
+    for (const t of tags) this.replaceVersion(tagVersionId(namespace, t), now + this.options.tagLifetimeMs, now);
   }
 
   async invalidateAll(namespace: string): Promise<void> {
-    const ns = this.namespace(namespace);
-    ns.all = this.replacement(ns.all, Date.now());
+    const now = Date.now();
+    this.replaceVersion(namespaceVersionId(namespace), now + this.options.tagLifetimeMs, now);
   }
 
-  /** A new version that records the live one it replaces, for Gets with grace. */
-  private replacement(old: Version | undefined, now: number): Version {
-    const expiresAt = now + this.options.tagLifetimeMs;
-    const id = this.nextVersion++;
-    return live(old, now) ? { id, expiresAt, replaced: { id: old!.id, at: now } } : { id, expiresAt };
+  /** What the store holds against its budget. */
+  usage(): MemoryUsage {
+    const { bytes, maxBytes, evictions } = this.budget;
+    return { bytes, maxBytes, evictions, entries: this.entries.size, versions: this.versions.size };
   }
 
-  /** Drops every entry and version: the FLUSHALL of the embedded store. */
+  /**
+   * Forgets the namespace's version (`tag` undefined) or a tag's, as when it
+   * is evicted: the embedded store's counterpart of a version key evicted
+   * from Redis, for fault tests.
+   */
+  evictVersion(namespace: string, tag: string | undefined): void {
+    this.versions.delete(tag === undefined ? namespaceVersionId(namespace) : tagVersionId(namespace, tag));
+  }
+
+  /** Drops every entry, version and lease: the FLUSHALL of the embedded store. */
   clear(): void {
-    this.entries.clear();
-    this.namespaces.clear();
-    this.leases.clear();
+    this.budget.clear();
   }
 
   async close(): Promise<void> {
@@ -181,9 +163,10 @@ export class MemoryStore implements Store, MemoryEntries {
 
   private lookup(namespace: string, key: string, tags: readonly string[], now: number, graceMs: number): Hit | undefined {
     const id = entryId(namespace, key);
-    const e = this.entries.get(id);
+    const e = this.entries.peek(id);
     if (e === undefined) return undefined;
-    const since = this.staleSince(e, now);
+    // Reading the versions touches them, as Lua's reads do in Redis.
+    const since = this.staleSince(e, now, true);
     if (e.keptUntil <= now || (since !== undefined && e.graceMs === 0)) {
       this.entries.delete(id);
       return undefined;
@@ -191,10 +174,8 @@ export class MemoryStore implements Store, MemoryEntries {
     if (tags.length > 0 && !sameTags(tags, e.tags)) return undefined;
     // Without grace, never a stale value, not even one stale for 0 ms.
     if (since !== undefined && (graceMs === 0 || !(now - since <= graceMs))) return undefined;
-    this.entries.delete(id);
-    this.entries.set(id, e);
-    const ttlMs = e.expiresAt === Infinity ? -1 : Math.max(0, e.expiresAt - now);
-    const hit = { hit: true, value: e.value, tags: e.tags, ttlMs } as const;
+    this.entries.touch(e);
+    const hit = { hit: true, value: e.value, tags: e.tags, ttlMs: e.expiresAt === Infinity ? -1 : Math.max(0, e.expiresAt - now) } as const;
     return since === undefined ? hit : { ...hit, staleMs: now - since };
   }
 
@@ -204,44 +185,48 @@ export class MemoryStore implements Store, MemoryEntries {
    * versions, each of which must have replaced exactly the version it
    * recorded (-Infinity, never servable, after two or once gone).
    */
-  private staleSince(e: Entry, now: number): number | undefined {
+  private staleSince(e: Entry, now: number, touch: boolean): number | undefined {
     let since = e.expiresAt <= now ? e.expiresAt : undefined;
-    const check = (v: Version | undefined, recorded: number) => {
+    const check = (key: string, recorded: number) => {
+      const v = touch ? this.versions.get(key) : this.versions.peek(key);
       if (live(v, now) && v!.id === recorded) return;
-      const at = live(v, now) && v!.replaced?.id === recorded ? v!.replaced.at : -Infinity;
+      const at = live(v, now) && v!.replacedId === recorded ? v!.replacedAt : -Infinity;
       if (since === undefined || at < since) since = at;
     };
-    check(e.ns.all, e.nsVersion);
-    for (let i = 0; i < e.tags.length; i++) check(e.ns.tags.get(e.tags[i]!), e.tagVersions[i]!);
+    check(namespaceVersionId(e.namespace), e.nsVersion);
+    for (let i = 0; i < e.tags.length; i++) check(tagVersionId(e.namespace, e.tags[i]!), e.tagVersions[i]!);
     return since;
   }
 
-  /** The live version, created if missing or expired, living at least until `need`. */
-  private current(v: Version | undefined, now: number, need: number): Version {
-    if (!live(v, now)) return { id: this.nextVersion++, expiresAt: need };
+  /** The live version under `key`, created if missing or expired, living at least until `need`. */
+  private current(key: string, now: number, need: number): Version {
+    const v = this.versions.get(key);
+    if (!live(v, now)) return this.replaceVersion(key, need);
     if (v!.expiresAt < need) v!.expiresAt = need;
     return v!;
   }
 
-  private namespace(name: string): Namespace {
-    let ns = this.namespaces.get(name);
-    if (ns === undefined) {
-      ns = { all: undefined, tags: new Map() };
-      this.namespaces.set(name, ns);
-    }
-    return ns;
+  /**
+   * A new version under `key`. An invalidation passes `now`: the new version
+   * then records the live one it replaces, and when, for Gets with grace.
+   */
+  private replaceVersion(key: string, expiresAt: number, now?: number): Version {
+    const old = now === undefined ? undefined : this.versions.peek(key);
+    const v = old !== undefined && live(old, now!)
+      ? new Version(this.nextVersion++, expiresAt, old.id, now)
+      : new Version(this.nextVersion++, expiresAt);
+    this.versions.set(key, v, versionSize(key));
+    return v;
   }
 
   private sweep(): void {
     const now = Date.now();
     this.leases.sweep(now);
     for (const [id, e] of this.entries) {
-      const since = this.staleSince(e, now);
+      const since = this.staleSince(e, now, false);
       if (e.keptUntil <= now || (since !== undefined && !(now - since <= e.graceMs))) this.entries.delete(id);
     }
-    for (const ns of this.namespaces.values()) {
-      for (const [t, v] of ns.tags) if (v.expiresAt <= now) ns.tags.delete(t);
-    }
+    for (const [key, v] of this.versions) if (v.expiresAt <= now) this.versions.delete(key);
   }
 }
 

@@ -6,6 +6,7 @@ import type { LeaseNotices } from "../redis/lease-notices.js";
 import type { RandomVersions } from "../redis/random-versions.js";
 import { fromRedisError } from "../redis/redis-errors.js";
 import { bytes } from "../redis/script-args.js";
+import { ensureVersions } from "../redis/ensure-versions.js";
 import { setArgs } from "./set-args.js";
 import { versionsCreated } from "./versions-reply.js";
 
@@ -73,6 +74,14 @@ export class RedisLeases implements LeaseStore {
     try {
       const stored = await this.redis.tcSetGuarded(keys.length + set.numKeys, ...keys, ...set.keys, ...args, ...set.argv);
       return stored === 1;
+    } catch (err) {
+      throw fromRedisError(err);
+    }
+  }
+
+  async createVersions(namespace: string, tags: readonly string[]): Promise<void> {
+    try {
+      await ensureVersions(this.redis, this.keys.forNamespace(namespace), tags, this.tagLifetimeMs, this.versions);
     } catch (err) {
       throw fromRedisError(err);
     }
