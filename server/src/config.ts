@@ -1,5 +1,5 @@
 import { ConfigError } from "./core/errors.js";
-import type { LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
+import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
 
 /**
  * The server's configuration: one typed object in sections, built once from
@@ -10,7 +10,7 @@ import type { LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
 export interface Config {
   readonly server: ServerConfig;
   readonly store: StoreConfig;
-  readonly limits: Limits & Lifetimes;
+  readonly limits: Limits & Lifetimes & BatchBudget;
   readonly leases: LeaseSettings;
   readonly auth: AuthConfig;
   readonly observability: ObservabilityConfig;
@@ -27,6 +27,7 @@ export interface ServerConfig {
   readonly maxConcurrentStreams: number;
   readonly maxBatchesInFlight: number;
   readonly maxKeysInFlight: number;
+  readonly maxBytesInFlight: number;
   readonly keepaliveTimeMs: number;
   readonly keepaliveTimeoutMs: number;
   readonly minPingIntervalMs: number;
@@ -58,6 +59,8 @@ export interface StoreConfig {
 export interface AuthConfig {
   /** JSON file of accepted tokens; undefined: authentication off. */
   readonly tokensFile: string | undefined;
+  /** 1: while a tokens file is loaded, reflection needs a known token; 0: it answers anyone. */
+  readonly reflectionRequiresToken: number;
 }
 
 /** Logs and metrics. */
@@ -110,6 +113,10 @@ export const OPTIONS: readonly Option[] = [
   { section: "limits", key: "maxInvalidateTags", env: "MAX_INVALIDATE_TAGS", kind: "int", fallback: 1000, min: 1, doc: "most tags in one Invalidate" },
   { section: "limits", key: "maxValueBytes", env: "MAX_VALUE_BYTES", kind: "int", fallback: 1_048_576, min: 0, doc: "largest value" },
   { section: "limits", key: "maxBatchKeys", env: "MAX_BATCH_KEYS", kind: "int", fallback: 1000, min: 1, doc: "most keys in one GetMany message" },
+  { section: "limits", key: "maxReplyBytes", env: "MAX_REPLY_BYTES", kind: "int", fallback: 4 * 1_048_576 - ENVELOPE_BYTES, min: 1, doc: "most bytes of values in one GetMany reply, a repeated key counted each time (the default fits a client's 4 MiB receive limit)" },
+  { section: "limits", key: "storeCallBytes", env: "STORE_CALL_BYTES", kind: "int", fallback: 1_048_576, min: 1, doc: "most bytes of values one store call of GetMany returns (one value always fits), so no call holds Redis long" },
+  { section: "limits", key: "storeCallKeys", env: "STORE_CALL_KEYS", kind: "int", fallback: 250, min: 1, doc: "most keys one store call of GetMany reads; larger messages take several calls" },
+  { section: "server", key: "maxBytesInFlight", env: "MAX_BYTES_IN_FLIGHT", kind: "int", fallback: 16 * 1_048_576, min: 1, doc: "bytes of values one GetMany stream may hold unsent before the server stops reading it" },
   { section: "server", key: "maxBatchesInFlight", env: "MAX_BATCHES_IN_FLIGHT", kind: "int", fallback: 16, min: 1, doc: "GetMany messages one stream may have unanswered before the server stops reading it" },
   { section: "store", key: "redisCommandTimeoutMs", env: "REDIS_COMMAND_TIMEOUT_MS", kind: "int", fallback: 1000, min: 1, doc: "a Redis command unanswered this long fails as UNAVAILABLE" },
   { section: "store", key: "redisConnectTimeoutMs", env: "REDIS_CONNECT_TIMEOUT_MS", kind: "int", fallback: 2000, min: 1, doc: "connection attempt timeout" },
@@ -121,7 +128,9 @@ export const OPTIONS: readonly Option[] = [
   { section: "leases", key: "maxLeaseLifetimeMs", env: "MAX_LEASE_LIFETIME_MS", kind: "int", fallback: 600_000, min: 1, doc: "longest lease lifetime, and longest wait, a Get may ask for" },
   { section: "leases", key: "leaseWaitMs", env: "LEASE_WAIT_MS", kind: "int", fallback: 10_000, min: 0, doc: "how long a Get waits for another caller's lease when it names no wait (the call's deadline also bounds it)" },
   { section: "leases", key: "leaseRecheckMs", env: "LEASE_RECHECK_MS", kind: "int", fallback: 250, min: 1, doc: "a waiting Get re-checks at least this often, should a wake-up notice be lost" },
+  { section: "leases", key: "maxLeaseWaiters", env: "MAX_LEASE_WAITERS", kind: "int", fallback: 1000, min: 1, doc: "leased Gets this server lets wait for another caller's lease at once; past it, RESOURCE_EXHAUSTED" },
   { section: "auth", key: "tokensFile", env: "TOKENS_FILE", kind: "optional", fallback: undefined, doc: "JSON file of accepted tokens (re-read on SIGHUP); unset: authentication off" },
+  { section: "auth", key: "reflectionRequiresToken", env: "REFLECTION_REQUIRES_TOKEN", kind: "int", fallback: 1, min: 0, max: 1, doc: "1: with TOKENS_FILE set, reflection needs a known token; 0: reflection answers anyone" },
   { section: "server", key: "tlsCertFile", env: "TLS_CERT_FILE", kind: "optional", fallback: undefined, doc: "server certificate chain (PEM); with TLS_KEY_FILE turns TLS on" },
   { section: "server", key: "tlsKeyFile", env: "TLS_KEY_FILE", kind: "optional", fallback: undefined, doc: "server private key (PEM)" },
   { section: "server", key: "tlsClientCaFile", env: "TLS_CLIENT_CA_FILE", kind: "optional", fallback: undefined, doc: "CA (PEM) client certificates must chain to; set: mutual TLS" },
@@ -138,7 +147,7 @@ export const OPTIONS: readonly Option[] = [
   { section: "store", key: "redisClusterNodes", env: "REDIS_CLUSTER_NODES", kind: "addresses", fallback: undefined, doc: "Redis Cluster seed nodes, host:port,host:port; instead of REDIS_URL" },
   { section: "store", key: "redisSentinels", env: "REDIS_SENTINELS", kind: "addresses", fallback: undefined, doc: "Sentinels of a Redis primary, host:port,host:port; instead of REDIS_URL" },
   { section: "store", key: "redisSentinelName", env: "REDIS_SENTINEL_NAME", kind: "string", fallback: "mymaster", doc: "name of the primary the Sentinels watch" },
-  { section: "store", key: "redisWaitReplicas", env: "REDIS_WAIT_REPLICAS", kind: "int", fallback: 1, min: 0, doc: "with Cluster or Sentinel: replicas that must hold a new tag version before Invalidate returns (0: do not wait)" },
+  { section: "store", key: "redisWaitReplicas", env: "REDIS_WAIT_REPLICAS", kind: "int", fallback: 1, min: 0, doc: "with Cluster or Sentinel: replicas that must hold a write (Invalidate, InvalidateAll, Set, Delete) before it returns; UNAVAILABLE when fewer confirm (0: do not wait)" },
 ];
 
 

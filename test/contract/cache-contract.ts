@@ -25,7 +25,7 @@ export function versionKey(server: TestServer, namespace: string, tag: string | 
  * Starts the target's server for the enclosing suite (handing it to `ready`),
  * flushes its store before each test and stops it afterwards.
  */
-export function useTarget(target: ContractTarget, ready: (server: TestServer) => void): void {
+export function useTarget(target: Pick<ContractTarget, "start" | "flush">, ready: (server: TestServer) => void): void {
   let server: TestServer | undefined;
   before(async () => {
     server = await target.start();

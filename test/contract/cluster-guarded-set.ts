@@ -43,7 +43,7 @@ export function guardedSetSteps(cluster: () => RedisCluster): void {
         },
       });
       notices = new LeaseNotices(() => redis.duplicate());
-      const leases = new ClusterLeases(intercepted, new KeyScheme("tc"), new RandomVersions(), 60_000, notices);
+      const leases = new ClusterLeases(intercepted, new KeyScheme("tc"), new RandomVersions(), 60_000, notices, { waitReplicas: 0, waitMs: 0 });
       setGuarded = (key, versions) => leases.setGuarded("ns", key, bytes("v"), ["t"], 0, { versions, leaseId: undefined });
     });
     after(async () => {

@@ -14,6 +14,11 @@ export interface StoreOptions {
   /**
    * Stampede protection: on a miss, one caller (across every client and
    * server) runs the function while the others wait for its value.
+   * Absent: a lease that nobody waits for (`{ waitMs: 0 }`), which still
+   * makes the server create the versions of new tags at the miss, so the
+   * first value computed for them is stored. `false`: no lease; the first
+   * value computed under tags never seen before is then returned but not
+   * stored (its version token records them absent).
    */
   lease?: LeaseOption;
   /**
@@ -54,6 +59,11 @@ export interface GetOrSetOptions<T> extends StoreOptions, CallOptions {
   tags?: readonly string[];
 }
 
+// Without a lease the server creates no versions at a miss, and a version
+// token recording a tag absent never guards a Set: the lease is what makes
+// the first value under new tags storable, at no extra round trip.
+const NO_WAIT_LEASE: LeaseOption = { waitMs: 0 };
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
@@ -70,7 +80,8 @@ export async function getOrSet<T>(client: TaggedCacheClient, o: GetOrSetOptions<
   const start = performance.now();
   const { key } = o;
   const graceMs = o.graceMs;
-  const lease = graceMs !== undefined ? (o.lease ?? true) : o.lease;
+  // Grace implies a lease one waits for: one caller refreshes, the others get the stale value.
+  const lease = o.lease ?? (graceMs !== undefined ? true : NO_WAIT_LEASE);
   const softMs = timeoutMs(o.softTimeoutMs, "softTimeoutMs");
   const hardMs = timeoutMs(o.hardTimeoutMs, "hardTimeoutMs");
   const tags = [...(o.tags ?? [])];

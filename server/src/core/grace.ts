@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { InvalidArgumentError } from "./errors.js";
 import { leasedGet, type LeasedGet, type LeaseRequest } from "./leases.js";
+import type { LeaseWaiters } from "./lease-waiters.js";
 import type { Limits } from "./limits.js";
 import { isHit } from "./lookup.js";
 import type { Store } from "./store.js";
@@ -37,14 +38,20 @@ export async function graceLeasedGet(
   graceMs: number,
   req: LeaseRequest,
   recheckMs: number,
+  waiters: LeaseWaiters,
 ): Promise<LeasedGet> {
   const found = await store.get(namespace, key, tags, graceMs);
-  if (!isHit(found)) return leasedGet(store.leases, namespace, key, tags, req, recheckMs);
+  if (!isHit(found)) return leasedGet(store.leases, namespace, key, tags, req, recheckMs, waiters);
   const served = { hit: found, versions: undefined, leaseId: undefined, leaseMs: req.leaseMs, waited: false };
   if (found.staleMs === undefined) return served;
   const leaseId = randomBytes(LEASE_ID_BYTES);
   const a = await store.leases.acquire(namespace, key, tags, leaseId, req.leaseMs);
   if (a.state === "hit") return { ...served, hit: a.hit };
-  if (a.state === "granted") return { ...served, versions: a.versions, leaseId };
-  return served;
+  if (a.state !== "granted") return served;
+  // A caller that has gone would never use or release the lease (see leases.ts).
+  if (req.signal?.aborted === true) {
+    await store.leases.release(namespace, key, leaseId);
+    return served;
+  }
+  return { ...served, versions: a.versions, leaseId };
 }

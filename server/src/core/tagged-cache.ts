@@ -1,8 +1,10 @@
-import type { LeaseSettings, Lifetimes, Limits } from "./limits.js";
+import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./limits.js";
+import { LeaseWaiters } from "./lease-waiters.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
 import { checkGrace, graceLeasedGet } from "./grace.js";
 import type { Lookup, LookupResult } from "./lookup.js";
 import type { LeaseStore } from "./lease-store.js";
+import { readBatch } from "./read-batch.js";
 import type { Store } from "./store.js";
 import { InvalidArgumentError } from "./errors.js";
 import { checkCovered, checkLeaseOptions, type LeaseOptionsInput } from "./validate-lease.js";
@@ -26,11 +28,16 @@ export interface SetTokens {
  * It knows nothing of the transport; errors are CacheErrors.
  */
 export class TaggedCache {
+  /** The leased Gets waiting for another caller's lease; bounded by `maxLeaseWaiters`. */
+  readonly leaseWaiters: LeaseWaiters;
+
   constructor(
     private readonly store: Store,
-    private readonly limits: Limits & Lifetimes,
+    private readonly limits: Limits & Lifetimes & BatchBudget,
     private readonly leaseSettings: LeaseSettings,
-  ) {}
+  ) {
+    this.leaseWaiters = new LeaseWaiters(leaseSettings.maxLeaseWaiters);
+  }
 
   /**
    * Reads one entry; undefined on a miss. `tags` is sorted in place. With
@@ -46,7 +53,9 @@ export class TaggedCache {
 
   /**
    * Reads a batch of entries of one namespace, one result per lookup in
-   * order. The lookups' tag arrays are sorted in place. `graceMs` as in get.
+   * order; repeated lookups are read once, large batches in several store
+   * calls (see read-batch.ts). The lookups' tag arrays are sorted in place.
+   * `graceMs` as in get.
    */
   getMany(namespace: string, lookups: readonly Lookup[], graceMs?: bigint): Promise<LookupResult[]> {
     const ns = checkNamespace(this.limits, namespace);
@@ -63,7 +72,7 @@ export class TaggedCache {
       if (l.tags.length > 0) l.tags = checkTags(this.limits, l.tags, `items[${i}].tags`);
     }
     if (lookups.length === 0) return Promise.resolve([]);
-    return grace > 0 ? this.store.getMany(ns, lookups, grace) : this.store.getMany(ns, lookups);
+    return readBatch(this.store, ns, lookups, this.limits, grace);
   }
 
   /**
@@ -109,9 +118,9 @@ export class TaggedCache {
 
   /**
    * Reads one entry and, on a miss, takes the key's lease or waits for its
-   * holder (see leases.ts). `deadline` is the caller's, in epoch ms. With
-   * `graceMs`, a stale value is served at once, with the lease to one
-   * caller (see grace.ts).
+   * holder (see leases.ts). `deadline` is the caller's, in epoch ms;
+   * `signal` aborts when the caller has gone. With `graceMs`, a stale value
+   * is served at once, with the lease to one caller (see grace.ts).
    */
   getLeased(
     namespace: string,
@@ -120,15 +129,17 @@ export class TaggedCache {
     options: LeaseOptionsInput,
     deadline: number,
     graceMs?: bigint,
+    signal?: AbortSignal,
   ): Promise<LeasedGet> {
     const ns = checkNamespace(this.limits, namespace);
     checkKey(this.limits, key);
     const sorted = checkTags(this.limits, tags);
     const { leaseMs, waitMs } = checkLeaseOptions(this.leaseSettings, options);
-    const req = { leaseMs, waitMs, deadline };
+    const req = { leaseMs, waitMs, deadline, signal };
     const grace = checkGrace(this.limits, graceMs);
-    if (grace > 0) return graceLeasedGet(this.store, ns, key, sorted, grace, req, this.leaseSettings.leaseRecheckMs);
-    return leasedGet(this.store.leases, ns, key, sorted, req, this.leaseSettings.leaseRecheckMs);
+    const { leaseRecheckMs } = this.leaseSettings;
+    if (grace > 0) return graceLeasedGet(this.store, ns, key, sorted, grace, req, leaseRecheckMs, this.leaseWaiters);
+    return leasedGet(this.store.leases, ns, key, sorted, req, leaseRecheckMs, this.leaseWaiters);
   }
 
   /**

@@ -63,8 +63,17 @@ export class MemoryStore implements Store, MemoryEntries {
     return this.lookupNow(namespace, key, tags, graceMs);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[], graceMs = 0): Promise<LookupResult[]> {
-    return lookups.map((l) => this.lookupNow(namespace, l.key, l.tags, graceMs));
+  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity, graceMs = 0): Promise<LookupResult[]> {
+    const out: LookupResult[] = [];
+    let bytes = 0;
+    for (const l of lookups) {
+      const r = this.lookupNow(namespace, l.key, l.tags, graceMs);
+      // The same bound as the Redis stores, so every store answers in chunks alike.
+      if (r?.hit && out.length > 0 && bytes + r.value.length > maxBytes) break;
+      if (r?.hit) bytes += r.value.length;
+      out.push(r);
+    }
+    return out;
   }
 
   async set(

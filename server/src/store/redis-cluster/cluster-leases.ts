@@ -8,6 +8,7 @@ import type { LeaseNotices } from "../redis/lease-notices.js";
 import type { RandomVersions } from "../redis/random-versions.js";
 import { fromRedisError } from "../redis/redis-errors.js";
 import { bytes } from "../redis/script-args.js";
+import { writeDurably, type Durability } from "../redis/durable-write.js";
 import { clusterLeaseKey } from "./slot-tags.js";
 import { VersionKeys } from "./version-check.js";
 
@@ -31,6 +32,7 @@ export class ClusterLeases implements LeaseStore {
     private readonly versions: RandomVersions,
     private readonly tagLifetimeMs: number,
     private readonly notices: LeaseNotices,
+    private readonly durability: Durability,
   ) {}
 
   async acquire(
@@ -105,7 +107,8 @@ export class ClusterLeases implements LeaseStore {
       if (!stored && guard.leaseId === undefined) return false;
       const entry = stored ? encodeEntry(reply, tags, value, graceMs) : "";
       const leaseKey = this.leaseKey(namespace, key, entryKey);
-      await this.redis.tcStoreEntry(2, entryKey, leaseKey, stored ? 1 : 0, bytes(guard.leaseId), entry, keyMs);
+      const storeArgs = [entryKey, leaseKey, stored ? 1 : 0, bytes(guard.leaseId), entry, keyMs] as const;
+      await writeDurably(this.redis, this.durability, "Set", () => this.redis.tcStoreEntry(2, ...storeArgs), (p) => p.tcStoreEntry(2, ...storeArgs));
       return stored;
     } catch (err) {
       throw fromRedisError(err);

@@ -6,7 +6,7 @@ import { LeaseNotices } from "../redis/lease-notices.js";
 import { RedisLeases } from "./redis-leases.js";
 import { failFastOptions, type Timeouts } from "../redis/connection-options.js";
 import { fromRedisError } from "../redis/redis-errors.js";
-import type { Durability } from "../redis/replace-versions.js";
+import type { Durability } from "../redis/durable-write.js";
 import { setArgs } from "./set-args.js";
 import { RedisStoreBase } from "../redis/store-base.js";
 import { versionsSeen } from "./versions-reply.js";
@@ -22,12 +22,12 @@ export interface RedisStoreOptions extends Timeouts {
   readonly keyPrefix: string;
   /** Least lifetime of a tag version, in ms (raised to that of its entries). */
   readonly tagLifetimeMs: number;
-  /** Replication an Invalidate waits for; none when omitted. */
+  /** Replication an Invalidate, Set or Delete waits for; none when omitted. */
   readonly durability?: Durability;
 }
 
 /**
- * The Redis store: one script call per Get, GetMany batch, Set and
+ * The Redis store: one script call per Get, GetMany chunk, Set and
  * Invalidate. Commands fail at once while Redis is unreachable (no offline
  * queue, no silent resend) so callers get "unavailable" promptly, and the
  * connection keeps retrying in the background.
@@ -57,7 +57,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
     });
     this.redis.on("close", () => clearStaleSocketTimeout(this.redis));
     this.notices = new LeaseNotices(() => this.redis.duplicate({ enableOfflineQueue: true }));
-    this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices);
+    this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices, this.base.durability);
   }
 
   async get(namespace: string, key: string, tags: readonly string[], graceMs = 0): Promise<LookupResult> {
@@ -65,7 +65,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
     let reply: unknown[];
     try {
       if (graceMs > 0) {
-        reply = await this.redis.tcGetGraceBuffer(2, ns.allKey, ns.entryPrefix + key, ns.tagPrefix, tags.length, ...tags, ...graceArgs(ns, graceMs));
+        reply = await this.redis.tcGetGraceBuffer(2, ns.allKey, ns.entryPrefix + key, ns.tagPrefix, tags.length, ...tags, NO_BUDGET, ...graceArgs(ns, graceMs));
       } else {
         reply = tags.length === 0
           ? await this.redis.tcGetBuffer(2, ns.allKey, ns.entryPrefix + key, ns.tagPrefix, 0)
@@ -77,7 +77,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
     return toResult(reply[0], tags);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[], graceMs = 0): Promise<LookupResult[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity, graceMs = 0): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const n = lookups.length;
     const args: (string | number)[] = new Array(1 + n + 1);
@@ -89,6 +89,8 @@ export class RedisStore extends RedisStoreBase<Redis> {
       args.push(tags.length);
       for (let j = 0; j < tags.length; j++) args.push(tags[j]!);
     }
+    if (maxBytes !== Infinity) args.push(maxBytes);
+    else if (graceMs > 0) args.push(NO_BUDGET);
     let reply: unknown[];
     try {
       reply = graceMs > 0
@@ -97,8 +99,8 @@ export class RedisStore extends RedisStoreBase<Redis> {
     } catch (err) {
       throw fromRedisError(err);
     }
-    const out = new Array<LookupResult>(n);
-    for (let i = 0; i < n; i++) out[i] = toResult(reply[i], lookups[i]!.tags);
+    const out = new Array<LookupResult>(reply.length);
+    for (let i = 0; i < reply.length; i++) out[i] = toResult(reply[i], lookups[i]!.tags);
     return out;
   }
 
@@ -112,7 +114,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
   ): Promise<void> {
     const a = setArgs(this.keys.forNamespace(namespace), key, value, tags, { lifetimeMs, graceMs }, this.base.tagLifetimeMs, this.versions);
     try {
-      await this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv);
+      await this.writeDurably("Set", () => this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv), (p) => p.tcSet(a.numKeys, ...a.keys, ...a.argv));
     } catch (err) {
       throw fromRedisError(err);
     }
@@ -133,6 +135,10 @@ function clearStaleSocketTimeout(redis: Redis): void {
   clearTimeout(r.socketTimeoutTimer);
   r.socketTimeoutTimer = undefined;
 }
+
+// get.lua's byte budget slot left empty (no budget): get-grace.lua's ARGV
+// follow get.lua's, and must never be read as a budget.
+const NO_BUDGET = "";
 
 // get-grace.lua's ARGV after get.lua's.
 function graceArgs(ns: NamespaceKeys, graceMs: number): (string | number)[] {

@@ -3,7 +3,7 @@ get-grace: get.lua for a Get that accepts a stale value; get.lua's body is
 compiled in as the local function get (see scripts.ts).
 
 KEYS          as get.lua
-ARGV          get.lua's ARGV, then:
+ARGV          get.lua's ARGV, its byte budget always given ('' for none), then:
 ARGV[#-2]     the namespace's tag history key prefix
 ARGV[#-1]     the namespace's history key
 ARGV[#]       the grace accepted, in ms (> 0)

@@ -6,8 +6,14 @@ KEYS[2..]     the entry keys, one per lookup
 ARGV[1]       the namespace's tag-version key prefix
 ARGV[2..]     per lookup, in order: a count c, then c tag names, sorted
               (c = 0: any tag set; otherwise the exact tag set required)
+ARGV[last]    optional: a byte budget. The reply stops before the first hit
+              (never the first lookup) whose entry would take the entries
+              returned past it (never before the first hit); the caller
+              reads the rest in another call.
+              A value read here is checked here: each result is consistent.
 
-Reply: one element per lookup: {ttl, entry} on a hit, where ttl is -1 for
+Reply: one element per lookup (the first ones only, under a budget): {ttl,
+entry} on a hit, where ttl is -1 for
 an entry that never expires and entry is the stored bytes (format in
 lib/entry-format.lua); {ttl, entry, ms} on a stale hit (only when
 get-grace.lua set grace.ms): stale for ms; on a miss, the versions seen (for
@@ -44,6 +50,10 @@ local out = {}
 local a = 2
 -- Entries of a batch share tags: each tag version is read once per call.
 local versionOf = {}
+local budgetAt = 2
+for _ = 2, #KEYS do budgetAt = budgetAt + 1 + tonumber(ARGV[budgetAt]) end
+local budget = tonumber(ARGV[budgetAt])
+local used = 0
 
 local function sameTags(names, want, wantFrom)
   if want == 0 then return true end
@@ -97,6 +107,11 @@ for e = 2, #KEYS do
         result = { ttl, raw, verdict }
       end
     end
+  end
+  if type(result) == 'table' then
+    -- The bound keeps one call's reply (and Redis's output buffer) small.
+    if budget and used > 0 and used + #raw > budget then return out end
+    used = used + #raw
   end
   if result == 0 then
     local parts = { seen(nsVersion) }
