@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import { encodeEntry, parseEntry } from "../../server/src/store/redis/entry-codec.js";
+import { digestMatches, encodeEntry, parseEntry } from "../../server/src/store/redis/entry-codec.js";
 import { RedisStore } from "../../server/src/store/redis-standalone/redis-store.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 
 // The Cluster store builds entries in TypeScript and checks them outside
 // Lua; both must agree byte for byte with what set.lua writes.
 describe("entry codec against set.lua", () => {
-  it("encodes exactly the bytes set.lua writes, and locates every version in them", async () => {
+  it("encodes exactly the bytes set.lua writes, and its digest names the versions", async () => {
     const r = await sharedRedis();
     const store = new RedisStore({ url: r.url, keyPrefix: "codec", tagLifetimeMs: 60_000, commandTimeoutMs: 1000, connectTimeoutMs: 1000 });
     const redis = r.connect();
@@ -21,7 +21,9 @@ describe("entry codec against set.lua", () => {
 
       const layout = parseEntry(written)!;
       expect(layout.tags).to.deep.equal(tags);
-      expect(layout.versionAt.map((at) => written.subarray(at, at + 8))).to.deep.equal(versions);
+      expect(digestMatches(written, layout, versions)).to.equal(true);
+      expect(digestMatches(written, layout, [versions[0]!, versions[2]!, versions[1]!, versions[3]!])).to.equal(false);
+      expect(layout.graceMs).to.equal(0);
       expect(written.subarray(layout.valueAt).equals(value)).to.equal(true);
     } finally {
       await redis.quit();

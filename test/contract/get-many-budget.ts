@@ -14,18 +14,20 @@ export const SMALL_BUDGET = { STORE_CALL_KEYS: "3", STORE_CALL_BYTES: "100", MAX
 const valueOf = (i: number): Uint8Array => new TextEncoder().encode(`v${i}:`.padEnd(10 + ((i * 37) % 60), "x"));
 
 /** What a result shows a caller, to compare a split batch with lone Gets. */
-const shown = (e: Entry | undefined) => e && { value: text(e.value), tags: e.tags, lasts: e.ttlMs !== undefined };
+const shown = (e: Entry | undefined) =>
+  e && { value: text(e.value), tags: e.tags, lasts: e.ttlMs !== undefined, stale: e.staleMs !== undefined };
 
-async function oneBatch(c: TaggedCacheClient, batch: (string | Lookup)[]): Promise<(Entry | undefined)[]> {
+async function oneBatch(c: TaggedCacheClient, batch: (string | Lookup)[], graceMs?: number): Promise<(Entry | undefined)[]> {
   const out: (Entry | undefined)[][] = [];
-  for await (const r of c.getManyStream([batch])) out.push(r);
+  for await (const r of c.getManyStream([batch], { graceMs })) out.push(r);
   expect(out).to.have.length(1);
   return out[0]!;
 }
 
 /**
  * GetMany under a byte and key budget, on every store: a batch read in
- * several store calls answers exactly as lone Gets do, repeated keys are all
+ * several store calls answers exactly as lone Gets do (with grace too),
+ * repeated keys are all
  * answered in order, and a reply past MAX_REPLY_BYTES fails naming the field
  * and the limit.
  */
@@ -49,6 +51,19 @@ export function getManyBudgetContract(name: string, target: Pick<ContractTarget,
       const lone = await Promise.all(batch.map((l) => (typeof l === "string" ? c.getEntry(l) : c.getEntry(l.key, { tags: l.tags }))));
       expect(results.map(shown)).to.deep.equal(lone.map(shown));
       expect(results.filter((r) => r !== undefined).length).to.equal(24 - 1 + 7 + 2);
+    });
+
+    it("answers a batch with grace split over many store calls as lone Gets with grace do, stale values marked", async () => {
+      for (let i = 0; i < 12; i++) {
+        await c.set(`g${i}`, valueOf(i), { tags: [i % 2 === 0 ? "even" : "odd"], lifetimeMs: 60_000, graceMs: 60_000 });
+      }
+      await c.invalidate(["even"]);
+      const batch = Array.from({ length: 12 }, (_, i) => `g${i}`);
+      const results = await oneBatch(c, batch, 60_000);
+      const lone = await Promise.all(batch.map((k) => c.getEntry(k, { graceMs: 60_000 })));
+      expect(results.map(shown)).to.deep.equal(lone.map(shown));
+      expect(results.map((r) => r?.staleMs !== undefined)).to.deep.equal(batch.map((_, i) => i % 2 === 0));
+      expect((await oneBatch(c, batch)).map((r) => r !== undefined)).to.deep.equal(batch.map((_, i) => i % 2 === 1));
     });
 
     it("answers every copy of a repeated key, in order", async () => {

@@ -1,6 +1,7 @@
 import type { MemoryStore } from "../../server/src/store/memory/memory-store.js";
 import { startTestServer } from "../helpers/app.js";
 import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { graceContract } from "./grace-contract.js";
 import { getManyBudgetContract, SMALL_BUDGET } from "./get-many-budget.js";
 import { leaseContract } from "./lease-contract.js";
 
@@ -12,6 +13,7 @@ const target: ContractTarget = {
 };
 cacheContract("embedded memory store", target);
 leaseContract("embedded memory store", target);
+graceContract("embedded memory store", target);
 getManyBudgetContract("embedded memory store", {
   start: () => startTestServer(SMALL_BUDGET),
   flush: async (server) => (server.app.store as MemoryStore).clear(),

@@ -4,6 +4,7 @@ import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers
 import { ask } from "../helpers/redis-server.js";
 import { cacheContract, versionKey, type ContractTarget } from "./cache-contract.js";
 import { guardedSetSteps } from "./cluster-guarded-set.js";
+import { graceContract } from "./grace-contract.js";
 import { getManyBudgetContract, SMALL_BUDGET } from "./get-many-budget.js";
 import { leaseContract } from "./lease-contract.js";
 
@@ -26,6 +27,7 @@ describe("Redis Cluster (3 masters, 3 replicas)", () => {
   };
   cacheContract("Redis Cluster store", target);
   leaseContract("Redis Cluster store", target);
+  graceContract("Redis Cluster store", target);
   getManyBudgetContract("Redis Cluster store", {
     ...target,
     start: () => startTestServer({ REDIS_CLUSTER_NODES: cluster.nodesVariable, ...SMALL_BUDGET }),

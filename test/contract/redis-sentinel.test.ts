@@ -2,6 +2,7 @@ import { PRIMARY_NAME, RedisSentinelSetup } from "../helpers/redis-sentinel.js";
 import { ask } from "../helpers/redis-server.js";
 import { startTestServer } from "../helpers/app.js";
 import { cacheContract, versionKey, type ContractTarget } from "./cache-contract.js";
+import { graceContract } from "./grace-contract.js";
 import { leaseContract } from "./lease-contract.js";
 
 let setup: RedisSentinelSetup | undefined;
@@ -23,3 +24,4 @@ const target: ContractTarget = {
 };
 cacheContract("Redis store under Sentinel (primary, replica, 3 sentinels)", target);
 leaseContract("Redis store under Sentinel", target);
+graceContract("Redis store under Sentinel", target);

@@ -1,6 +1,7 @@
 import { sharedRedis } from "../helpers/redis-server.js";
 import { startTestServer } from "../helpers/app.js";
 import { cacheContract, versionKey, type ContractTarget } from "./cache-contract.js";
+import { graceContract } from "./grace-contract.js";
 import { getManyBudgetContract, SMALL_BUDGET } from "./get-many-budget.js";
 import { leaseContract } from "./lease-contract.js";
 
@@ -19,6 +20,7 @@ const target: ContractTarget = {
 };
 cacheContract("Redis store", target);
 leaseContract("Redis store", target);
+graceContract("Redis store", target);
 getManyBudgetContract("Redis store", {
   ...target,
   start: async () => startTestServer({ REDIS_URL: (await sharedRedis()).url, ...SMALL_BUDGET }),

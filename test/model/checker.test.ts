@@ -7,7 +7,8 @@ import type { Recorded, Seen } from "./run-history.js";
 // and must not flag what concurrency allows.
 let t = 0;
 function at(start: number, end: number, op: Op, extra: Partial<Recorded> = {}): Recorded {
-  return { lane: t++, op, start, end, ok: true, ...extra };
+  // Wall-clock ms as the ticks, for the grace rules.
+  return { lane: t++, op, start, end, startMs: start, endMs: end, ok: true, ...extra };
 }
 const set = (s: number, e: number, key: string, tags: string[], value: string) =>
   at(s, e, { kind: "set", ns: "n", key, tags }, { value });
@@ -109,5 +110,26 @@ describe("model checker", () => {
     expect(checkHistory(ns, strict).map((v) => v.kind)).to.deep.equal(["stale: invalidated"]);
     expect(checkHistory([set(1, 2, "k", ["a"], "v1"), evict(3, 4, "a"), get(5, 6, "k", undefined)], strict)).to.deep.equal([]);
     expect(checkHistory([set(1, 2, "k", ["a"], "v1"), evict(3, 4, "b"), get(5, 6, "k", undefined)], strict).map((v) => v.kind)).to.deep.equal(["missed"]);
+  });
+
+  describe("with grace", () => {
+    const staleGet = (s: number, e: number, key: string, value: string, graceMs?: number) =>
+      at(s, e, { kind: "get", ns: "n", key, tags: undefined, graceMs }, { reads: [{ key, tags: undefined, seen: { value, tags: ["a"], stale: true } }] });
+
+    it("flags a stale value served to a read without grace", () => {
+      const h = [set(1, 2, "k", ["a"], "v1"), inv(3, 4, ["a"]), staleGet(5, 6, "k", "v1")];
+      expect(checkHistory(h, strict).map((v) => v.kind)).to.deep.equal(["stale without grace"]);
+    });
+
+    it("accepts a stale value invalidated within the grace, and flags one invalidated before it", () => {
+      expect(checkHistory([set(1, 2, "k", ["a"], "v1"), inv(3, 4, ["a"]), staleGet(50, 60, "k", "v1", 100)], strict)).to.deep.equal([]);
+      const late = [set(1, 2, "k", ["a"], "v1"), inv(3, 4, ["a"]), staleGet(500, 600, "k", "v1", 100)];
+      expect(checkHistory(late, strict).map((v) => v.kind)).to.deep.equal(["stale beyond grace"]);
+    });
+
+    it("judges staleness from the first invalidation after the Set", () => {
+      const h = [set(1, 2, "k", ["a"], "v1"), inv(3, 4, ["a"]), inv(400, 410, ["a"]), staleGet(450, 460, "k", "v1", 100)];
+      expect(checkHistory(h, strict).map((v) => v.kind)).to.deep.equal(["stale beyond grace"]);
+    });
   });
 });

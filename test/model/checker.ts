@@ -19,7 +19,9 @@ export interface Violation {
     | "stale: invalidated"
     | "stale: invalidated before its guarded Set"
     | "stale: replaced"
-    | "missed";
+    | "missed"
+    | "stale without grace"
+    | "stale beyond grace";
   readonly read: Recorded;
   readonly lookup: ReadResult;
   /** The operation that makes the reply wrong (the Set read, the invalidation...). */
@@ -90,7 +92,9 @@ function displaces(r: Recorded, w: Write): boolean {
  * - with `strictMisses`, a miss is wrong when a successful Set returned
  *   before the read began, its tags match, and no other write, delete or
  *   invalidation that could have touched it overlaps the span from that Set
- *   to the read.
+ *   to the read;
+ * - a value marked stale was asked for with grace (never otherwise), and was
+ *   current at some moment within the grace before the read (checkStale).
  */
 export function checkHistory(history: readonly Recorded[], options: CheckOptions): Violation[] {
   const writes = history.map(writeOf).filter((w): w is Write => w !== undefined);
@@ -102,7 +106,9 @@ export function checkHistory(history: readonly Recorded[], options: CheckOptions
     for (const lookup of read.reads) {
       const v = lookup.seen === undefined
         ? (options.strictMisses ? checkMiss(history, writes, read, lookup) : undefined)
-        : checkHit(history, byValue, read, lookup);
+        : lookup.seen.stale
+          ? checkStale(history, byValue, read, lookup)
+          : checkHit(history, byValue, read, lookup);
       if (v !== undefined) violations.push(v);
     }
   }
@@ -123,6 +129,31 @@ function checkHit(history: readonly Recorded[], byValue: ReadonlyMap<string, Wri
     if (w.tokenAt !== undefined && w.tokenAt < r.start && invalidates(r, w)) {
       return { kind: "stale: invalidated before its guarded Set", read, lookup, because: r };
     }
+  }
+  return undefined;
+}
+
+// Redis's clock and the runner's are the same clock read at different
+// moments, each truncated to the ms.
+const CLOCK_SLACK_MS = 2;
+
+/**
+ * A value marked stale: asked for with grace (never otherwise), from a Set
+ * of that key with those tags (as any hit), and current at some moment
+ * within the grace: whatever made it stale (an invalidation, eviction,
+ * delete or Set wholly after it) returned no more than `graceMs` before the
+ * read began (wall clock).
+ */
+function checkStale(history: readonly Recorded[], byValue: ReadonlyMap<string, Write>, read: Recorded, lookup: ReadResult): Violation | undefined {
+  const op = read.op;
+  const graceMs = op.kind === "get" || op.kind === "getMany" ? (op.graceMs ?? 0) : 0;
+  if (graceMs === 0) return { kind: "stale without grace", read, lookup };
+  const w = byValue.get(`${op.ns}\u0000${lookup.key}\u0000${lookup.seen!.value}`);
+  if (w === undefined || !(w.rec.start < read.end)) return { kind: "unknown value", read, lookup };
+  if (sortedSet(w.tags).join("\u0000") !== lookup.seen!.tags.join("\u0000")) return { kind: "wrong tags", read, lookup, because: w.rec };
+  for (const r of history) {
+    if (!r.ok || !before(w.rec, r) || !(replacesVersion(r, w) || displaces(r, w))) continue;
+    if (r.endMs + CLOCK_SLACK_MS < read.startMs - graceMs) return { kind: "stale beyond grace", read, lookup, because: r };
   }
   return undefined;
 }

@@ -22,11 +22,16 @@ export interface ModelLookup {
   readonly tags: TagFilter;
 }
 
-/** One operation of a lane; `ns` is a short name the runner prefixes. */
+/**
+ * One operation of a lane; `ns` is a short name the runner prefixes. A
+ * `graceMs` of a Set keeps its entry for grace reads; of a Get or GetMany,
+ * it accepts stale values that were current no more than that long ago
+ * (absent or 0: none).
+ */
 export type Op =
-  | { readonly kind: "set"; readonly ns: string; readonly key: string; readonly tags: readonly string[] }
-  | { readonly kind: "get"; readonly ns: string; readonly key: string; readonly tags: TagFilter }
-  | { readonly kind: "getMany"; readonly ns: string; readonly lookups: readonly ModelLookup[] }
+  | { readonly kind: "set"; readonly ns: string; readonly key: string; readonly tags: readonly string[]; readonly graceMs?: number }
+  | { readonly kind: "get"; readonly ns: string; readonly key: string; readonly tags: TagFilter; readonly graceMs?: number }
+  | { readonly kind: "getMany"; readonly ns: string; readonly lookups: readonly ModelLookup[]; readonly graceMs?: number }
   | { readonly kind: "delete"; readonly ns: string; readonly key: string }
   /** With `evicted`, the versions it creates are evicted as soon as it returns (a fault). */
   | { readonly kind: "invalidate"; readonly ns: string; readonly tags: readonly string[]; readonly evicted?: boolean }
@@ -68,6 +73,8 @@ export interface HistoryShape {
   readonly fills?: boolean;
   /** Include evictions of versions (the target must offer `evict`). */
   readonly evictions?: boolean;
+  /** Grace periods Sets and Gets draw from, besides none; absent: no grace. */
+  readonly graces?: readonly number[];
 }
 
 /** Small pools: collisions are the point. */
@@ -79,6 +86,12 @@ export const SMALL_SHAPE: HistoryShape = {
   maxOpsPerLane: 12,
 };
 
+/**
+ * Small pools with grace: Sets keep entries for a minute, or not at all;
+ * Gets accept none, a little (shorter than a run) or a minute of staleness.
+ */
+export const GRACE_SHAPE: HistoryShape = { ...SMALL_SHAPE, graces: [5, 60_000] };
+
 /** An arbitrary operation over the shape's pools. */
 export function opArb(shape: HistoryShape): fc.Arbitrary<Op> {
   const ns = fc.constantFrom(...shape.namespaces);
@@ -87,6 +100,9 @@ export function opArb(shape: HistoryShape): fc.Arbitrary<Op> {
   const tagSet = fc.uniqueArray(tag, { maxLength: 3 });
   const filter: fc.Arbitrary<TagFilter> = fc.option(tagSet, { nil: undefined, freq: 3 });
   const optional: fc.WeightedArbitrary<Op>[] = [];
+  const graces = shape.graces ?? [];
+  // Optional keys are left out, not undefined, when a shape has no grace.
+  const grace: { graceMs?: fc.Arbitrary<number> } = graces.length === 0 ? {} : { graceMs: fc.constantFrom(0, ...graces) };
   if (shape.fills) {
     const gap = fc.oneof(fc.integer({ min: 0, max: 8 }), fc.constant("invalidation" as const));
     // Leased misses create their versions: most fills use a version token.
@@ -107,14 +123,15 @@ export function opArb(shape: HistoryShape): fc.Arbitrary<Op> {
   }
   return fc.oneof(
     ...optional,
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant("set" as const), ns, key, tags: tagSet }) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant("get" as const), ns, key, tags: filter }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant("set" as const), ns, key, tags: tagSet, ...grace }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant("get" as const), ns, key, tags: filter, ...grace }) },
     {
       weight: 2,
       arbitrary: fc.record({
         kind: fc.constant("getMany" as const),
         ns,
         lookups: fc.array(fc.record({ key, tags: filter }), { minLength: 1, maxLength: 4 }),
+        ...grace,
       }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), ns, key }) },

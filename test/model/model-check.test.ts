@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from "../helpers/app.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 import { freshSeed, seedFor } from "../helpers/seed.js";
 import { checkHistory, describeViolations } from "../model/checker.js";
-import { historyArb, SMALL_SHAPE } from "../model/history.js";
+import { GRACE_SHAPE, historyArb, SMALL_SHAPE, type HistoryShape } from "../model/history.js";
 import { grpcTarget, runHistory, type Evict } from "../model/run-history.js";
 
 // Random concurrent histories against a real server, checked against the
@@ -24,7 +24,15 @@ import { grpcTarget, runHistory, type Evict } from "../model/run-history.js";
 const RUNS = 300;
 const SHAPE = { ...SMALL_SHAPE, fills: true, evictions: true };
 
-function modelSuite(name: string, start: () => Promise<{ server: TestServer; evict: Evict; close?: () => Promise<unknown> }>): void {
+let suites = 0;
+
+function modelSuite(
+  name: string,
+  start: () => Promise<{ server: TestServer; evict: Evict; close?: () => Promise<unknown> }>,
+  shape: HistoryShape = SHAPE,
+): void {
+  // Suites may share a Redis: each writes namespaces of its own.
+  const suite = suites++;
   describe(`model check: ${name}`, function () {
     this.timeout(240_000);
     let server: TestServer;
@@ -39,12 +47,14 @@ function modelSuite(name: string, start: () => Promise<{ server: TestServer; evi
     it(`serves no stale value and misses nothing it must hit, over ${RUNS} random concurrent histories`, async () => {
       let run = 0;
       let ops = 0;
+      let staleReads = 0;
       await fc.assert(
-        fc.asyncProperty(historyArb(SHAPE), async (history) => {
-          const target = grpcTarget(server.address, `model${run++}-`, 5000, evict);
+        fc.asyncProperty(historyArb(shape), async (history) => {
+          const target = grpcTarget(server.address, `model${suite}.${run++}-`, 5000, evict);
           try {
             const recorded = await runHistory(history, target);
             ops += recorded.length;
+            staleReads += recorded.flatMap((r) => r.reads ?? []).filter((l) => l.seen?.stale).length;
             const failed = recorded.filter((r) => !r.ok);
             expect(failed, "calls failed").to.deep.equal([]);
             const violations = checkHistory(recorded, { strictMisses: true });
@@ -56,11 +66,13 @@ function modelSuite(name: string, start: () => Promise<{ server: TestServer; evi
         { numRuns: RUNS, seed: seedFor(`model check, ${name}`, freshSeed()) },
       );
       expect(ops).to.be.greaterThan(RUNS);
+      // The grace rules were exercised, not vacuously met.
+      if (shape.graces !== undefined) expect(staleReads).to.be.greaterThan(0);
     });
   });
 }
 
-modelSuite("Redis store", async () => {
+const redisTarget = async () => {
   const shared = await sharedRedis();
   const server = await startTestServer({ REDIS_URL: shared.url });
   const redis = shared.connect();
@@ -70,9 +82,15 @@ modelSuite("Redis store", async () => {
     return redis.del(tag === undefined ? ns.allKey : ns.tagPrefix + tag);
   };
   return { server, evict, close: () => redis.quit() };
-});
-modelSuite("embedded memory store", async () => {
+};
+const memoryTarget = async () => {
   const server = await startTestServer();
   const evict: Evict = async (namespace, tag) => (server.app.store as MemoryStore).evictVersion(namespace, tag);
   return { server, evict };
-});
+};
+modelSuite("Redis store", redisTarget);
+modelSuite("embedded memory store", memoryTarget);
+// With grace: Gets without it still never see a stale value, and a stale
+// value is always one that was current within the grace asked for.
+modelSuite("Redis store, with grace", redisTarget, { ...SHAPE, ...GRACE_SHAPE });
+modelSuite("embedded memory store, with grace", memoryTarget, { ...SHAPE, ...GRACE_SHAPE });

@@ -6,6 +6,8 @@ import { LogicalClock } from "./logical-clock.js";
 export interface Seen {
   readonly value: string;
   readonly tags: readonly string[];
+  /** True for a stale value served to a read with grace. */
+  readonly stale?: boolean;
 }
 
 /** One lookup of a read and its outcome. */
@@ -23,6 +25,9 @@ export interface Recorded {
   readonly op: Op;
   readonly start: number;
   readonly end: number;
+  /** Wall-clock ms (the clock Redis's TIME reads on this machine) just before sending and after the reply. */
+  readonly startMs: number;
+  readonly endMs: number;
   /** The call succeeded; a failed write may or may not have taken effect. */
   readonly ok: boolean;
   /** gRPC status code of a failure. */
@@ -45,9 +50,9 @@ export interface GuardToken {
 
 /** Where a history runs: any TaggedCache reachable through this interface. */
 export interface ModelTarget {
-  set(ns: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): Promise<unknown>;
-  get(ns: string, key: string, tags: TagFilter): Promise<Seen | undefined>;
-  getMany(ns: string, lookups: readonly ModelLookup[]): Promise<(Seen | undefined)[]>;
+  set(ns: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number, graceMs?: number): Promise<unknown>;
+  get(ns: string, key: string, tags: TagFilter, graceMs?: number): Promise<Seen | undefined>;
+  getMany(ns: string, lookups: readonly ModelLookup[], graceMs?: number): Promise<(Seen | undefined)[]>;
   delete(ns: string, key: string): Promise<unknown>;
   invalidate(ns: string, tags: readonly string[]): Promise<unknown>;
   invalidateAll(ns: string): Promise<unknown>;
@@ -67,8 +72,8 @@ export type Evict = (namespace: string, tag: string | undefined) => Promise<unkn
 export const MODEL_LIFETIME_MS = 3_600_000;
 
 const decoder = new TextDecoder();
-const seen = (e: { value: Uint8Array; tags: readonly string[] } | undefined): Seen | undefined =>
-  e === undefined ? undefined : { value: decoder.decode(e.value), tags: e.tags };
+const seen = (e: { value: Uint8Array; tags: readonly string[]; staleMs?: number } | undefined): Seen | undefined =>
+  e === undefined ? undefined : { value: decoder.decode(e.value), tags: e.tags, stale: e.staleMs !== undefined };
 
 /**
  * A target speaking gRPC to one server, one client per namespace. `prefix` is
@@ -87,11 +92,11 @@ export function grpcTarget(address: string, prefix: string, deadlineMs = 5000, e
     return client;
   };
   return {
-    set: (ns, key, value, tags, lifetimeMs) => c(ns).set(key, value, { tags: [...tags], lifetimeMs }),
-    get: async (ns, key, tags) => seen(await c(ns).getEntry(key, { tags: tags && [...tags] })),
-    getMany: async (ns, lookups) => {
+    set: (ns, key, value, tags, lifetimeMs, graceMs) => c(ns).set(key, value, { tags: [...tags], lifetimeMs, graceMs }),
+    get: async (ns, key, tags, graceMs) => seen(await c(ns).getEntry(key, { tags: tags && [...tags], graceMs })),
+    getMany: async (ns, lookups, graceMs) => {
       const batch = lookups.map((l) => ({ key: l.key, tags: l.tags && [...l.tags] }));
-      for await (const results of c(ns).getManyStream([batch], { deadlineMs })) return results.map(seen);
+      for await (const results of c(ns).getManyStream([batch], { deadlineMs, graceMs })) return results.map(seen);
       throw new Error("GetMany ended without a reply");
     },
     delete: (ns, key) => c(ns).delete(key),
@@ -126,13 +131,14 @@ export async function runHistory(history: History, target: ModelTarget): Promise
       for (let index = 0; index < ops.length; index++) {
         const op = ops[index]!;
         const start = clock.tick();
+        const startMs = Date.now();
         const done: Done = { value: op.kind === "set" ? valueOf(lane, index) : undefined };
         try {
           await perform(target, op, valueOf(lane, index), clock, done);
-          out.push({ lane, op, start, end: clock.tick(op), ok: true, ...done });
+          out.push({ lane, op, start, end: clock.tick(op), startMs, endMs: Date.now(), ok: true, ...done });
         } catch (err) {
           const code = err instanceof TaggedCacheError ? err.code : -1;
-          out.push({ lane, op, start, end: clock.tick(), ok: false, code, ...done });
+          out.push({ lane, op, start, end: clock.tick(), startMs, endMs: Date.now(), ok: false, code, ...done });
         }
       }
       clock.laneDone();
@@ -149,13 +155,13 @@ const encoder = new TextEncoder();
 async function perform(target: ModelTarget, op: Op, value: string, clock: LogicalClock<Op>, done: Done): Promise<void> {
   switch (op.kind) {
     case "set":
-      await target.set(op.ns, op.key, encoder.encode(value), op.tags, MODEL_LIFETIME_MS);
+      await target.set(op.ns, op.key, encoder.encode(value), op.tags, MODEL_LIFETIME_MS, op.graceMs || undefined);
       return;
     case "get":
-      done.reads = [{ key: op.key, tags: op.tags, seen: await target.get(op.ns, op.key, op.tags) }];
+      done.reads = [{ key: op.key, tags: op.tags, seen: await target.get(op.ns, op.key, op.tags, op.graceMs || undefined) }];
       return;
     case "getMany": {
-      const results = await target.getMany(op.ns, op.lookups);
+      const results = await target.getMany(op.ns, op.lookups, op.graceMs || undefined);
       done.reads = op.lookups.map((l, i) => ({ ...l, seen: results[i] }));
       return;
     }

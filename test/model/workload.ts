@@ -58,6 +58,7 @@ export class Workload {
       : { kind: "invalidate", ns: "", tags: [tag] };
     const value = op.kind === "set" ? `${this.run}.${this.seq++}` : undefined;
     const start = ++this.clock;
+    const startMs = Date.now();
     try {
       let reads: Recorded["reads"];
       if (op.kind === "set") await client.set(key, bytes(value!), { tags: [tag], lifetimeMs: 60_000 });
@@ -68,12 +69,12 @@ export class Workload {
         if (seen !== undefined) this.hits++;
         reads = [{ key, tags: undefined, seen }];
       }
-      this.recorded.push({ lane, op, start, end: ++this.clock, ok: true, value, reads });
+      this.recorded.push({ lane, op, start, end: ++this.clock, startMs, endMs: Date.now(), ok: true, value, reads });
       this.ok++;
     } catch (err) {
       const code = err instanceof TaggedCacheError ? (status[err.code] ?? String(err.code)) : `not a TaggedCacheError: ${err}`;
       this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
-      this.recorded.push({ lane, op, start, end: ++this.clock, ok: false, code: (err as { code?: number }).code, value });
+      this.recorded.push({ lane, op, start, end: ++this.clock, startMs, endMs: Date.now(), ok: false, code: (err as { code?: number }).code, value });
     }
   }
 }

@@ -46,6 +46,8 @@ function randomReply(r: () => number): GetResponse {
     leaseToken: token(),
     waited: r() < 0.5,
     leaseLifetimeMs: pick(ttls),
+    stale: r() < 0.3,
+    staleMs: pick(ttls),
   });
 }
 

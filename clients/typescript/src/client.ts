@@ -3,7 +3,7 @@ import type { CallOptions } from "./call-options.js";
 import { cached, type Cached, type CachedOptions } from "./cached.js";
 import { Channel } from "./channel.js";
 import { cachedMethod, type MethodDecorator } from "./decorator.js";
-import { timeoutMs, toMsBigInt } from "./duration.js";
+import { timeoutMs, toMsBigInt, type Duration } from "./duration.js";
 import {
   DeleteRequestSchema,
   GetRequestSchema,
@@ -39,6 +39,8 @@ import type {
 export interface GetManyOptions extends CallOptions {
   /** Keys per stream message; default 500 (the server's limit is 1000 by default). */
   batchSize?: number;
+  /** Accept stale values, as GetOptions.graceMs, for every lookup. */
+  graceMs?: Duration;
 }
 
 /**
@@ -96,6 +98,7 @@ export class TaggedCacheClient {
   async read(key: string, options: ReadOptions = {}): Promise<ReadResult> {
     const req = create(GetRequestSchema, {
       namespace: this.namespaceName, key, tags: [...(options.tags ?? [])], lease: leaseRequest(options.lease),
+      graceMs: toMsBigInt(options.graceMs, "graceMs"),
     });
     return toReadResult(await this.channel.unary<GetResponse>(METHODS.get, req, options));
   }
@@ -124,6 +127,7 @@ export class TaggedCacheClient {
     const req = create(SetRequestSchema, {
       namespace: this.namespaceName, key, value, tags: [...(options.tags ?? [])],
       lifetimeMs: toMsBigInt(options.lifetimeMs, "lifetimeMs"), versionToken: options.versionToken, leaseToken: options.leaseToken,
+      graceMs: toMsBigInt(options.graceMs, "graceMs"),
     });
     return (await this.channel.unary<{ stored: boolean }>(METHODS.set, req, options)).stored;
   }
@@ -197,10 +201,11 @@ export class TaggedCacheClient {
    * (`timeoutMs: 0` for a stream without end); leaving the loop early
    * cancels the stream.
    */
-  async *getManyStream(batches: Batches, options: CallOptions = {}): AsyncGenerator<(Entry | undefined)[]> {
+  async *getManyStream(batches: Batches, options: CallOptions & { graceMs?: Duration } = {}): AsyncGenerator<(Entry | undefined)[]> {
     if (this.channel.disabled) return yield* allMisses(batches);
+    const graceMs = toMsBigInt(options.graceMs, "graceMs");
     const call = this.channel.bidi<GetManyRequest, GetManyResponse>(METHODS.getMany, options);
-    yield* getManyStream(call, this.namespaceName, batches, toEntry, (err) => this.channel.streamFailure(err, options));
+    yield* getManyStream(call, { namespace: this.namespaceName, graceMs }, batches, toEntry, (err) => this.channel.streamFailure(err, options));
   }
 
   /** Looks up many keys over one stream, under one deadline; the Map holds the hits only. */

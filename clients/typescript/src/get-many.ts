@@ -14,18 +14,24 @@ export type Batches = Iterable<(string | Lookup)[]> | AsyncIterable<(string | Lo
 
 type Call = ClientDuplexStream<GetManyRequest, GetManyResponse>;
 
+/** What every message of a stream shares: its namespace and grace (ms; absent: none). */
+export interface BatchScope {
+  readonly namespace: string;
+  readonly graceMs: bigint | undefined;
+}
+
 /**
  * Yields one array of results per batch sent on `call`, in order; a failure
  * of the stream is thrown as `fail` makes it. Leaving early cancels the call.
  */
 export async function* getManyStream(
   call: Call,
-  namespace: string,
+  scope: BatchScope,
   batches: Batches,
   toEntry: (r: GetResponse) => Entry | undefined,
   fail: (err: unknown) => Error,
 ): AsyncGenerator<(Entry | undefined)[]> {
-  const writing = writeBatches(call, namespace, batches);
+  const writing = writeBatches(call, scope, batches);
   try {
     for await (const res of call as AsyncIterable<GetManyResponse>) {
       yield res.results.map(toEntry);
@@ -64,12 +70,12 @@ export async function collectHits(
 }
 
 // Sent as fast as the stream accepts them.
-async function writeBatches(call: Call, namespace: string, batches: Batches): Promise<void> {
+async function writeBatches(call: Call, { namespace, graceMs }: BatchScope, batches: Batches): Promise<void> {
   let id = 0n;
   try {
     for await (const batch of batches) {
       const items = batch.map((l) => (typeof l === "string" ? { key: l } : { key: l.key, tags: [...(l.tags ?? [])] }));
-      const msg = create(GetManyRequestSchema, { namespace, items, batchId: id++ });
+      const msg = create(GetManyRequestSchema, { namespace, items, batchId: id++, graceMs });
       if (!call.write(msg)) await once(call, "drain");
     }
     call.end();

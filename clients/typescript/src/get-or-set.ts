@@ -1,6 +1,7 @@
 import type { CallOptions } from "./call-options.js";
 import type { TaggedCacheClient } from "./client.js";
-import type { Duration } from "./duration.js";
+import { timeoutMs, type Duration } from "./duration.js";
+import { awaitFactory, FactoryTimeoutError } from "./factory-timeouts.js";
 import type { CacheInfo, Hooks } from "./hooks.js";
 import { runHook } from "./hooks.js";
 import type { Serializer } from "./serializers.js";
@@ -20,6 +21,26 @@ export interface StoreOptions {
    * stored (its version token records them absent).
    */
   lease?: LeaseOption;
+  /**
+   * Grace (ms or a duration): the value is kept this long past its lifetime
+   * and past an invalidation, and served stale meanwhile: at once to every
+   * caller while one of them (holding the key's lease; grace implies
+   * `lease`) refreshes it, and in place of an error or a timeout of the
+   * function (stale-if-error; the error goes to the onError hooks).
+   */
+  graceMs?: Duration;
+  /**
+   * With a stale value at hand, wait this long (ms or a duration) for the
+   * function, then return the stale value and let the function finish in
+   * the background (its result is stored). Absent: wait for the function.
+   */
+  softTimeoutMs?: Duration;
+  /**
+   * Give up on the function after this long (ms or a duration): return the
+   * stale value if there is one, or reject with a FactoryTimeoutError.
+   * Absent: no limit.
+   */
+  hardTimeoutMs?: Duration;
   /** Serializer of the values; default the client's (JSON). */
   serializer?: Serializer;
   /** Hooks of this value, called after the client's. */
@@ -52,17 +73,22 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * throws, its lease is released at once and the error reaches the caller.
  * Any failure of the cache itself makes the call a miss: the factory runs,
  * and the error goes to the onError hooks and the logger. Only a call
- * cancelled by its signal rejects, with the CancelledError.
+ * cancelled by its signal rejects, with the CancelledError. With `graceMs`,
+ * a stale value stands in as StoreOptions.graceMs says.
  */
 export async function getOrSet<T>(client: TaggedCacheClient, o: GetOrSetOptions<T>): Promise<Awaited<T>> {
   const start = performance.now();
   const { key } = o;
-  const lease = o.lease ?? NO_WAIT_LEASE;
+  const graceMs = o.graceMs;
+  // Grace implies a lease one waits for: one caller refreshes, the others get the stale value.
+  const lease = o.lease ?? (graceMs !== undefined ? true : NO_WAIT_LEASE);
+  const softMs = timeoutMs(o.softTimeoutMs, "softTimeoutMs");
+  const hardMs = timeoutMs(o.hardTimeoutMs, "hardTimeoutMs");
   const tags = [...(o.tags ?? [])];
   const serializer = o.serializer ?? client.serializer;
   const call: CallOptions = { timeoutMs: o.timeoutMs ?? o.deadlineMs, deadline: o.deadline, signal: o.signal, metadata: o.metadata };
   const info: Mutable<CacheInfo> = {
-    key, tags, hit: false, elapsedMs: 0, fnMs: 0, leaseWaitMs: 0, size: undefined, stored: undefined, userData: o.userData,
+    key, tags, hit: false, stale: false, elapsedMs: 0, fnMs: 0, leaseWaitMs: 0, size: undefined, stored: undefined, userData: o.userData,
   };
   const report = (kind: keyof Hooks, err?: unknown) => {
     for (const h of [client.hooks, o.hooks ?? {}]) {
@@ -76,17 +102,26 @@ export async function getOrSet<T>(client: TaggedCacheClient, o: GetOrSetOptions<
     report("onError", err);
   };
 
+  // A stale value this caller may return instead of the function's.
+  let stale: { value: Awaited<T> } | undefined;
+  const served = (value: Awaited<T>) => {
+    info.hit = true;
+    info.elapsedMs = performance.now() - start;
+    report("onHit");
+    return value;
+  };
+
   let read: ReadResult | undefined;
   try {
-    read = await client.read(key, { ...call, tags, lease });
+    read = await client.read(key, { ...call, tags, lease, graceMs });
     if (read.waited) info.leaseWaitMs = performance.now() - start;
     if (read.entry !== undefined) {
       info.size = read.entry.value.length;
       const value = serializer.deserialize(read.entry.value) as Awaited<T>;
-      info.hit = true;
-      info.elapsedMs = performance.now() - start;
-      report("onHit");
-      return value;
+      info.stale = read.entry.staleMs !== undefined;
+      // Stale, and another caller refreshes it: served at once.
+      if (!info.stale || read.leaseToken === undefined) return served(value);
+      stale = { value };
     }
   } catch (err) {
     // Unreachable or unreadable: a miss. An unreadable entry is dropped and
@@ -96,31 +131,54 @@ export async function getOrSet<T>(client: TaggedCacheClient, o: GetOrSetOptions<
   }
 
   const fnStart = performance.now();
+  const release = async () => {
+    if (read?.leaseToken !== undefined) await client.release(key, read.leaseToken, call).catch(fail);
+  };
+  const running = Promise.resolve().then(o.factory) as Promise<Awaited<T>>;
+  // Stored whenever the function ends, even past a timeout; its failure
+  // releases the lease.
+  const storing = running.then(
+    async (result) => {
+      info.fnMs = performance.now() - fnStart;
+      await storeResult(result);
+    },
+    release,
+  );
+  storing.catch(() => {});
   let result: Awaited<T>;
   try {
-    result = await o.factory();
+    const outcome = await awaitFactory(running, key, stale && softMs, hardMs);
+    if (!outcome.done) return served(stale!.value);
+    result = outcome.value;
   } catch (err) {
-    if (read?.leaseToken !== undefined) await client.release(key, read.leaseToken, call).catch(fail);
-    throw err;
+    // A function past its hard timeout may never end: free the lease now.
+    if (err instanceof FactoryTimeoutError) await release();
+    else await storing;
+    if (stale === undefined) throw err;
+    client.logger?.warn(`TaggedCache: the function for "${key}" failed; its stale value was served`, err);
+    report("onError", err);
+    return served(stale.value);
   }
-  info.fnMs = performance.now() - fnStart;
-  info.stored = false;
-  if (read !== undefined) {
+  await storing;
+  info.elapsedMs = performance.now() - start;
+  report("onMiss");
+  return result;
+
+  async function storeResult(result: Awaited<T>): Promise<void> {
+    info.stored = false;
+    if (read === undefined) return;
     try {
       const bytes = serializer.serialize(result);
       if (bytes === undefined) throw new TypeError(`the result of "${key}" cannot be serialized`);
       info.size = bytes.length;
       info.stored = await client.set(key, bytes, {
-        ...call, tags, lifetimeMs: o.lifetimeMs, versionToken: read.versionToken, leaseToken: read.leaseToken,
+        ...call, tags, lifetimeMs: o.lifetimeMs, graceMs, versionToken: read.versionToken, leaseToken: read.leaseToken,
       });
     } catch (err) {
       fail(err);
       if (read.leaseToken !== undefined) await client.release(key, read.leaseToken, call).catch(() => {});
     }
   }
-  info.elapsedMs = performance.now() - start;
-  report("onMiss");
-  return result;
 }
 
 async function readAfterDrop(

@@ -9,6 +9,8 @@ export interface CacheInfo {
   readonly tags: readonly string[];
   /** True when the value came from the cache. */
   readonly hit: boolean;
+  /** True when the cache's value was stale, served with grace (see StoreOptions.graceMs). */
+  readonly stale: boolean;
   /** Time of the whole call, in ms. */
   readonly elapsedMs: number;
   /** Time spent in the cached function, in ms (0 on a hit). */

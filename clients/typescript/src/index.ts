@@ -34,6 +34,7 @@ export {
   status,
 } from "./errors.js";
 export type { GetOrSetOptions, StoreOptions } from "./get-or-set.js";
+export { FactoryTimeoutError } from "./factory-timeouts.js";
 export { defaultKey, type Cached, type CachedOptions } from "./cached.js";
 export type { MethodDecorator } from "./decorator.js";
 export type { CacheInfo, Hooks, Logger } from "./hooks.js";

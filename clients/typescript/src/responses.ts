@@ -5,7 +5,8 @@ import type { Entry, LeaseOption, ReadResult } from "./types.js";
 /** The entry of a Get reply; undefined on a miss. */
 export function toEntry(r: GetResponse): Entry | undefined {
   if (!r.hit) return undefined;
-  return { value: r.value, tags: r.tags, ttlMs: r.ttlMs === undefined ? undefined : Number(r.ttlMs) };
+  const ttlMs = r.ttlMs === undefined ? undefined : Number(r.ttlMs);
+  return r.stale ? { value: r.value, tags: r.tags, ttlMs, staleMs: Number(r.staleMs ?? 0n) } : { value: r.value, tags: r.tags, ttlMs };
 }
 
 const nonEmpty = (b: Uint8Array): Uint8Array | undefined => (b.length > 0 ? b : undefined);

@@ -10,6 +10,11 @@ export interface Entry {
   readonly tags: readonly string[];
   /** Remaining lifetime in ms; undefined when it never expires. */
   readonly ttlMs: number | undefined;
+  /**
+   * Set only on a stale value, read with `graceMs`: how long ago (ms) it
+   * expired or was invalidated.
+   */
+  readonly staleMs?: number;
 }
 
 /** A lookup: a key, and optionally the exact tag set the entry must have. */
@@ -24,6 +29,12 @@ export interface Lookup {
 export interface GetOptions extends CallOptions {
   /** The exact tag set the entry must have; absent: any. */
   tags?: readonly string[];
+  /**
+   * Accept a value that expired or was invalidated no more than this long
+   * ago (ms or a duration), marked with `staleMs`; only entries stored with
+   * a grace period keep one. Absent: never a stale value.
+   */
+  graceMs?: Duration;
 }
 
 /**
@@ -52,7 +63,10 @@ export interface ReadResult {
   readonly entry: Entry | undefined;
   /** On a miss: the versions seen; give it to set() to refuse a stale value. */
   readonly versionToken: Uint8Array | undefined;
-  /** On a miss with a lease asked for: set when this caller holds the lease. */
+  /**
+   * On a miss with a lease asked for, or a stale value read with grace and a
+   * lease: set when this caller holds the lease (and should refresh the key).
+   */
   readonly leaseToken: Uint8Array | undefined;
   /** Lifetime of the lease granted, in ms. */
   readonly leaseLifetimeMs: number | undefined;
@@ -66,6 +80,11 @@ export interface SetOptions extends CallOptions {
   tags?: readonly string[];
   /** Lifetime in ms or as a duration ("5m"); absent: the server's default; 0: no expiry. */
   lifetimeMs?: Duration;
+  /**
+   * Keep the entry this long (ms or a duration) past its lifetime and past
+   * an invalidation, for reads with `graceMs`.
+   */
+  graceMs?: Duration;
   /** From a read that missed: refuse the write if a tag was invalidated since. */
   versionToken?: Uint8Array;
   /** From a read that got the lease: checks the versions too, and ends the lease. */

@@ -26,7 +26,7 @@ export interface LeaseStore {
    * All in one atomic step. When `guard.leaseId` still holds the key's
    * lease, the lease ends, stored or not. Waiters of the key are notified whenever the
    * lease ends or a value is stored while a lease exists. Resolves true when
-   * stored.
+   * stored. `graceMs` as in Store.set.
    */
   setGuarded(
     namespace: string,
@@ -35,6 +35,7 @@ export interface LeaseStore {
     tags: readonly string[],
     lifetimeMs: number,
     guard: Guard,
+    graceMs?: number,
   ): Promise<boolean>;
 
   /**

@@ -10,7 +10,10 @@ export interface LeasedGet {
   readonly hit: Hit | undefined;
   /** On a miss: the versions seen. */
   readonly versions: Versions | undefined;
-  /** On a miss: the lease id when this caller now holds the lease. */
+  /**
+   * The lease id when this caller now holds the lease: on a miss, or with a
+   * stale hit (see grace.ts), then with `versions`.
+   */
   readonly leaseId: Uint8Array | undefined;
   /** Lifetime of the granted lease, in ms. */
   readonly leaseMs: number;

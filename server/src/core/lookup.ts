@@ -12,6 +12,11 @@ export interface Hit {
   readonly tags: readonly string[];
   /** Remaining lifetime in milliseconds, or -1 when the entry never expires. */
   readonly ttlMs: number;
+  /**
+   * Set only for a stale value served with grace: how long ago (ms) the
+   * entry was invalidated or expired. A lookup without grace never sets it.
+   */
+  readonly staleMs?: number;
 }
 
 /** The versions a lookup saw: what a version token carries. */

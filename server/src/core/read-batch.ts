@@ -42,13 +42,15 @@ function distinct(lookups: readonly Lookup[]): Distinct {
  * most `storeCallKeys` keys and `storeCallBytes` bytes of values, so no
  * single call holds the store long, whatever the batch. Fails with
  * ReplyTooLargeError, before reading further, once the values of the reply
- * pass `maxReplyBytes`.
+ * pass `maxReplyBytes`. `graceMs` > 0 accepts stale values as Store.getMany
+ * does.
  */
 export async function readBatch(
   store: Store,
   namespace: string,
   lookups: readonly Lookup[],
   budget: BatchBudget,
+  graceMs = 0,
 ): Promise<LookupResult[]> {
   const { unique, of, copies } = distinct(lookups);
   const found = new Array<LookupResult>(unique.length);
@@ -58,7 +60,7 @@ export async function readBatch(
     const chunk = unique.length <= budget.storeCallKeys && next === 0
       ? unique
       : unique.slice(next, next + budget.storeCallKeys);
-    const results = await store.getMany(namespace, chunk, budget.storeCallBytes);
+    const results = await store.getMany(namespace, chunk, budget.storeCallBytes, graceMs);
     if (results.length === 0) throw new Error("the store answered no lookup of a chunk");
     for (let j = 0; j < results.length; j++) {
       const r = results[j];

@@ -30,16 +30,22 @@ export interface Store {
    * before the first hit that would pass it (never before the first
    * lookup), and the caller asks again for the rest. Each result is checked
    * and read together, as a lone Get would be.
+   *
+   * With `graceMs` > 0, an entry stored with a grace period that expired or
+   * was invalidated no more than `graceMs` ago is returned as a hit with
+   * `staleMs` set; it must have been current within that time. Without
+   * grace no stale value is ever returned.
    */
-  getMany(namespace: string, lookups: readonly Lookup[], maxBytes?: number): Promise<LookupResult[]>;
+  getMany(namespace: string, lookups: readonly Lookup[], maxBytes?: number, graceMs?: number): Promise<LookupResult[]>;
 
   /** Like getMany for a single lookup. */
-  get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult>;
+  get(namespace: string, key: string, tags: readonly string[], graceMs?: number): Promise<LookupResult>;
 
   /**
    * Stores an entry under the current versions of its tags, creating missing
    * versions without ever overwriting an existing one. `lifetimeMs` 0 means
-   * no expiry.
+   * no expiry. With `graceMs` > 0 the entry is kept that much past its
+   * lifetime (and past an invalidation) to serve Gets with grace.
    */
   set(
     namespace: string,
@@ -47,6 +53,7 @@ export interface Store {
     value: Uint8Array,
     tags: readonly string[],
     lifetimeMs: number,
+    graceMs?: number,
   ): Promise<void>;
 
   /** Removes an entry; true when one was there. */

@@ -1,6 +1,7 @@
 import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./limits.js";
 import { LeaseWaiters } from "./lease-waiters.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
+import { checkGrace, graceLeasedGet } from "./grace.js";
 import type { Lookup, LookupResult } from "./lookup.js";
 import type { LeaseStore } from "./lease-store.js";
 import { readBatch } from "./read-batch.js";
@@ -38,20 +39,27 @@ export class TaggedCache {
     this.leaseWaiters = new LeaseWaiters(leaseSettings.maxLeaseWaiters);
   }
 
-  /** Reads one entry; undefined on a miss. `tags` is sorted in place. */
-  get(namespace: string, key: string, tags: string[]): Promise<LookupResult> {
+  /**
+   * Reads one entry; undefined on a miss. `tags` is sorted in place. With
+   * `graceMs` (absent: none) a stale value may be returned, marked stale.
+   */
+  get(namespace: string, key: string, tags: string[], graceMs?: bigint): Promise<LookupResult> {
     const ns = checkNamespace(this.limits, namespace);
     checkKey(this.limits, key);
-    return this.store.get(ns, key, checkTags(this.limits, tags));
+    const sorted = checkTags(this.limits, tags);
+    const grace = checkGrace(this.limits, graceMs);
+    return grace > 0 ? this.store.get(ns, key, sorted, grace) : this.store.get(ns, key, sorted);
   }
 
   /**
    * Reads a batch of entries of one namespace, one result per lookup in
    * order; repeated lookups are read once, large batches in several store
    * calls (see read-batch.ts). The lookups' tag arrays are sorted in place.
+   * `graceMs` as in get.
    */
-  getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
+  getMany(namespace: string, lookups: readonly Lookup[], graceMs?: bigint): Promise<LookupResult[]> {
     const ns = checkNamespace(this.limits, namespace);
+    const grace = checkGrace(this.limits, graceMs);
     if (lookups.length > this.limits.maxBatchKeys) {
       throw new InvalidArgumentError(
         "items",
@@ -63,23 +71,29 @@ export class TaggedCache {
       checkKey(this.limits, l.key, `items[${i}].key`);
       if (l.tags.length > 0) l.tags = checkTags(this.limits, l.tags, `items[${i}].tags`);
     }
-    return lookups.length === 0 ? Promise.resolve([]) : readBatch(this.store, ns, lookups, this.limits);
+    if (lookups.length === 0) return Promise.resolve([]);
+    return readBatch(this.store, ns, lookups, this.limits, grace);
   }
 
-  /** Stores an entry; `lifetimeMs` undefined means the default, 0 no expiry. */
+  /**
+   * Stores an entry; `lifetimeMs` undefined means the default, 0 no expiry.
+   * `graceMs` keeps it that much longer to serve Gets with grace.
+   */
   set(
     namespace: string,
     key: string,
     value: Uint8Array,
     tags: string[],
     lifetimeMs: bigint | undefined,
+    graceMs?: bigint,
   ): Promise<void> {
     const ns = checkNamespace(this.limits, namespace);
     checkKey(this.limits, key);
     checkValue(this.limits, value);
     const sorted = checkTags(this.limits, tags);
     const lifetime = checkLifetime(this.limits, lifetimeMs, this.limits.defaultLifetimeMs);
-    return this.store.set(ns, key, value, sorted, lifetime);
+    const grace = checkGrace(this.limits, graceMs);
+    return grace > 0 ? this.store.set(ns, key, value, sorted, lifetime, grace) : this.store.set(ns, key, value, sorted, lifetime);
   }
 
   /** Removes an entry; true when one was there. */
@@ -105,7 +119,8 @@ export class TaggedCache {
   /**
    * Reads one entry and, on a miss, takes the key's lease or waits for its
    * holder (see leases.ts). `deadline` is the caller's, in epoch ms;
-   * `signal` aborts when the caller has gone.
+   * `signal` aborts when the caller has gone. With `graceMs`, a stale value
+   * is served at once, with the lease to one caller (see grace.ts).
    */
   getLeased(
     namespace: string,
@@ -113,6 +128,7 @@ export class TaggedCache {
     tags: string[],
     options: LeaseOptionsInput,
     deadline: number,
+    graceMs?: bigint,
     signal?: AbortSignal,
   ): Promise<LeasedGet> {
     const ns = checkNamespace(this.limits, namespace);
@@ -120,7 +136,9 @@ export class TaggedCache {
     const sorted = checkTags(this.limits, tags);
     const { leaseMs, waitMs } = checkLeaseOptions(this.leaseSettings, options);
     const req = { leaseMs, waitMs, deadline, signal };
+    const grace = checkGrace(this.limits, graceMs);
     const { leaseRecheckMs } = this.leaseSettings;
+    if (grace > 0) return graceLeasedGet(this.store, ns, key, sorted, grace, req, leaseRecheckMs, this.leaseWaiters);
     return leasedGet(this.store.leases, ns, key, sorted, req, leaseRecheckMs, this.leaseWaiters);
   }
 
@@ -139,6 +157,7 @@ export class TaggedCache {
     tags: string[],
     lifetimeMs: bigint | undefined,
     tokens: SetTokens,
+    graceMs?: bigint,
   ): Promise<boolean> {
     const ns = checkNamespace(this.limits, namespace);
     checkKey(this.limits, key);
@@ -151,7 +170,11 @@ export class TaggedCache {
     checkCovered(sorted, versions, fromToken ? "version_token" : "lease_token");
     const store = this.store.leases;
     if (recordsAbsent(versions)) return refuseAbsent(store, ns, key, versions.tags, lease?.leaseId);
-    return store.setGuarded(ns, key, value, sorted, lifetime, { versions, leaseId: lease?.leaseId });
+    const guard = { versions, leaseId: lease?.leaseId };
+    const grace = checkGrace(this.limits, graceMs);
+    return grace > 0
+      ? store.setGuarded(ns, key, value, sorted, lifetime, guard, grace)
+      : store.setGuarded(ns, key, value, sorted, lifetime, guard);
   }
 
   /** Gives up a lease; true when the token still held it. */

@@ -3,7 +3,7 @@ import type { LeasedGet } from "../core/leases.js";
 import { namespaceOrDefault } from "../core/validate.js";
 
 /** Events of the lease protocol, counted by recordLease. */
-export type LeaseEvent = "grant" | "wait" | "timeout";
+export type LeaseEvent = "grant" | "wait" | "timeout" | "refresh";
 
 // Namespaces are chosen by callers; past this many distinct ones, further
 // namespaces share one label value so a careless client cannot blow up the
@@ -76,8 +76,14 @@ export class Metrics {
   private readonly leases = counter(
     this.registry,
     "taggedcache_lease_events_total",
-    "Lease grants, waits and timeouts, by namespace",
+    "Lease grants, waits, timeouts and refreshes (a lease granted with a stale value), by namespace",
     ["namespace", "event"],
+  );
+  private readonly staleHits = counter(
+    this.registry,
+    "taggedcache_stale_hits_total",
+    "Stale values served to Gets with grace (also counted as hits), by namespace",
+    ["namespace"],
   );
   private readonly storeErrors = counter(
     this.registry,
@@ -119,18 +125,22 @@ export class Metrics {
     };
   }
 
-  /** Records `total` keys looked up in `namespace`, `hits` of which hit. */
-  recordLookups(namespace: string, hits: number, total: number): void {
+  /**
+   * Records `total` keys looked up in `namespace`, `hits` of which hit,
+   * `stale` of those with a stale value served with grace.
+   */
+  recordLookups(namespace: string, hits: number, total: number, stale = 0): void {
     if (!this.enabled) return;
     const ns = this.label(namespace);
+    if (stale > 0) this.staleHits.inc({ namespace: ns }, stale);
     if (hits > 0) this.lookups.inc({ namespace: ns, result: "hit" }, hits);
     if (total > hits) this.lookups.inc({ namespace: ns, result: "miss" }, total - hits);
   }
 
   /** Records one answered GetMany message of `keys` keys, `hits` of which hit. */
-  recordGetManyBatch(namespace: string, keys: number, hits: number): void {
+  recordGetManyBatch(namespace: string, keys: number, hits: number, stale = 0): void {
     if (!this.enabled) return;
-    this.recordLookups(namespace, hits, keys);
+    this.recordLookups(namespace, hits, keys, stale);
     const ns = this.label(namespace);
     this.getManyBatches.inc({ namespace: ns });
     this.getManyKeys.inc({ namespace: ns }, keys);
@@ -142,8 +152,8 @@ export class Metrics {
    */
   recordLeasedGet(namespace: string, r: LeasedGet): void {
     if (!this.enabled) return;
-    this.recordLookups(namespace, r.hit === undefined ? 0 : 1, 1);
-    if (r.leaseId !== undefined) this.recordLease(namespace, "grant");
+    this.recordLookups(namespace, r.hit === undefined ? 0 : 1, 1, r.hit?.staleMs === undefined ? 0 : 1);
+    if (r.leaseId !== undefined) this.recordLease(namespace, r.hit === undefined ? "grant" : "refresh");
     if (r.waited) this.recordLease(namespace, "wait");
     if (r.waited && r.hit === undefined && r.leaseId === undefined) this.recordLease(namespace, "timeout");
   }

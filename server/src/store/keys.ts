@@ -4,6 +4,8 @@
  *   entry:         <prefix>:e:<len(ns)>:<ns>:<key>
  *   tag version:   <prefix>:t:{<len(ns)>:<ns>}:<tag>
  *   ns version:    <prefix>:a:{<len(ns)>:<ns>}
+ *   tag history:   <prefix>:h:{<len(ns)>:<ns>}:<tag>   (what the last Invalidate replaced, and when)
+ *   ns history:    <prefix>:b:{<len(ns)>:<ns>}
  *   lease:         <prefix>:l:<len(ns)>:<ns>:<key>
  *   cluster lease: <prefix>:l:{<slot tag>}:<len(ns)>:<ns>:<key>
  *   memory entry:  <len(ns)>:<ns>:<key>   (the embedded store's id of an entry and its lease)
@@ -45,6 +47,10 @@ export interface NamespaceKeys {
   readonly allKey: string;
   /** Prefix of this namespace's lease keys; the key follows. */
   readonly leasePrefix: string;
+  /** Prefix of the keys recording each tag's last replacement; the tag follows. */
+  readonly tagHistoryPrefix: string;
+  /** The key recording the namespace version's last replacement. */
+  readonly allHistoryKey: string;
 }
 
 /** Builds and remembers the key prefixes of each namespace. */
@@ -66,6 +72,8 @@ export class KeyScheme {
         tagPrefix: `${this.prefix}:t:{${id}}:`,
         allKey: `${this.prefix}:a:{${id}}`,
         leasePrefix: `${this.prefix}:l:${id}:`,
+        tagHistoryPrefix: `${this.prefix}:h:{${id}}:`,
+        allHistoryKey: `${this.prefix}:b:{${id}}`,
       };
       // Namespaces are few in practice; the bound only guards against abuse.
       if (this.cache.size >= this.maxCached) this.cache.clear();

@@ -94,21 +94,23 @@ class GetManyStream {
       inFlight.batches++;
       let hits;
       try {
-        hits = await this.cache.getMany(req.namespace, req.items);
+        hits = await this.cache.getMany(req.namespace, req.items, req.graceMs);
       } finally {
         inFlight.batches--;
       }
       const results = new Array<GetResponse>(hits.length);
       let found = 0;
+      let stale = 0;
       for (let i = 0; i < hits.length; i++) {
         results[i] = getResponse(hits[i]);
         if (results[i]!.hit) {
           found++;
           slot.bytes += results[i]!.value.length;
         }
+        if (results[i]!.stale) stale++;
       }
       this.bytesInFlight += slot.bytes;
-      this.ctx.metrics.recordGetManyBatch(req.namespace, hits.length, found);
+      this.ctx.metrics.recordGetManyBatch(req.namespace, hits.length, found, stale);
       this.settle(slot, { $typeName: "taggedcache.v1.GetManyResponse", batchId: req.batchId, results }, undefined);
     } catch (err) {
       this.settle(slot, undefined, failure(err, "GetMany", this.ctx.log, this.ctx.metrics));

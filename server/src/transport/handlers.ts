@@ -67,20 +67,20 @@ export function handlers(
   return {
     Get: unary<pb.GetRequest, pb.GetResponse>("Get", PERMISSIONS.Get, ctx, async (r, call) => {
       if (r.lease !== undefined) {
-        const leased = await cache.getLeased(r.namespace, r.key, r.tags, r.lease, deadlineOf(call), callSignal(call));
+        const leased = await cache.getLeased(r.namespace, r.key, r.tags, r.lease, deadlineOf(call), r.graceMs, callSignal(call));
         metrics.recordLeasedGet(r.namespace, leased);
         return leasedResponse(leased);
       }
-      const response = getResponse(await cache.get(r.namespace, r.key, r.tags));
-      metrics.recordLookups(r.namespace, response.hit ? 1 : 0, 1);
+      const response = getResponse(await cache.get(r.namespace, r.key, r.tags, r.graceMs));
+      metrics.recordLookups(r.namespace, response.hit ? 1 : 0, 1, response.stale ? 1 : 0);
       return response;
     }),
     Set: unary<pb.SetRequest, pb.SetResponse>("Set", PERMISSIONS.Set, ctx, async (r) => {
       if (r.versionToken.length === 0 && r.leaseToken.length === 0) {
-        await cache.set(r.namespace, r.key, r.value, r.tags, r.lifetimeMs);
+        await cache.set(r.namespace, r.key, r.value, r.tags, r.lifetimeMs, r.graceMs);
         return STORED;
       }
-      return (await cache.setGuarded(r.namespace, r.key, r.value, r.tags, r.lifetimeMs, r)) ? STORED : REFUSED;
+      return (await cache.setGuarded(r.namespace, r.key, r.value, r.tags, r.lifetimeMs, r, r.graceMs)) ? STORED : REFUSED;
     }),
     Release: unary<pb.ReleaseRequest, pb.ReleaseResponse>("Release", PERMISSIONS.Release, ctx, async (r) => ({
       $typeName: "taggedcache.v1.ReleaseResponse",

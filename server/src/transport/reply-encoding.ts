@@ -76,6 +76,8 @@ function getResponseLength(r: GetResponse): number {
   n += bytesFieldLength(r.versionToken) + bytesFieldLength(r.leaseToken);
   if (r.waited) n += 2;
   if (r.leaseLifetimeMs !== undefined) n += 1 + int64Length(r.leaseLifetimeMs);
+  if (r.stale) n += 2;
+  if (r.staleMs !== undefined) n += 1 + int64Length(r.staleMs);
   return n;
 }
 
@@ -120,6 +122,14 @@ function writeGetResponse(buf: Buffer, pos: number, r: GetResponse): number {
     buf[pos++] = 0x40; // field 8, varint
     pos = writeInt64(buf, pos, r.leaseLifetimeMs);
   }
+  if (r.stale) {
+    buf[pos++] = 0x48; // field 9, varint
+    buf[pos++] = 1;
+  }
+  if (r.staleMs !== undefined) {
+    buf[pos++] = 0x50; // field 10, varint
+    pos = writeInt64(buf, pos, r.staleMs);
+  }
   return pos;
 }
 
@@ -157,7 +167,7 @@ export function encodeGetManyResponse(m: GetManyResponse): Buffer {
 // The field numbers each encoder writes. Should the proto gain a field, the
 // encoders step aside (toBinary takes over) rather than drop it.
 const KNOWN_FIELDS: [DescMessage, number[]][] = [
-  [GetResponseSchema, [1, 2, 3, 4, 5, 6, 7, 8]],
+  [GetResponseSchema, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
   [GetManyResponseSchema, [1, 2]],
 ];
 

@@ -19,6 +19,8 @@ export const MISS: GetResponse = Object.freeze({
   leaseToken: EMPTY,
   waited: false,
   leaseLifetimeMs: undefined,
+  stale: false,
+  staleMs: undefined,
 }) as GetResponse;
 
 function missResponse(m: Miss): GetResponse {
@@ -33,6 +35,10 @@ export function getResponse(r: LookupResult): GetResponse {
 
 /** The reply for a Get that asked for a lease. */
 export function leasedResponse(r: LeasedGet): GetResponse {
+  if (r.hit !== undefined && r.leaseId !== undefined) {
+    // A stale value, and the lease to refresh it.
+    return { ...hitResponse(r.hit), leaseToken: encodeLeaseToken(r.leaseId, r.versions!), leaseLifetimeMs: BigInt(r.leaseMs) };
+  }
   if (r.hit !== undefined) return r.waited ? { ...hitResponse(r.hit), waited: true } : hitResponse(r.hit);
   const versionToken = encodeVersionToken(r.versions!);
   if (r.leaseId === undefined) return { ...MISS, versionToken, waited: r.waited };
@@ -56,5 +62,7 @@ function hitResponse(hit: Hit): GetResponse {
     leaseToken: EMPTY,
     waited: false,
     leaseLifetimeMs: undefined,
+    stale: hit.staleMs !== undefined,
+    staleMs: hit.staleMs === undefined ? undefined : BigInt(hit.staleMs),
   };
 }

@@ -22,7 +22,7 @@ class Lease extends Sized {
 export interface MemoryEntries {
   lookupNow(namespace: string, key: string, tags: readonly string[]): LookupResult;
   versionsOf(namespace: string, tags: readonly string[], create: boolean): Versions;
-  put(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): void;
+  put(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number, graceMs?: number): void;
 }
 
 /**
@@ -70,9 +70,10 @@ export class MemoryLeases implements LeaseStore {
     tags: readonly string[],
     lifetimeMs: number,
     guard: Guard,
+    graceMs = 0,
   ): Promise<boolean> {
     const fresh = sameVersions(this.store.versionsOf(namespace, guard.versions.tags, false), guard.versions);
-    if (fresh) this.store.put(namespace, key, value, tags, lifetimeMs);
+    if (fresh) this.store.put(namespace, key, value, tags, lifetimeMs, graceMs);
     const id = entryId(namespace, key);
     const held = this.live(id, Date.now());
     if (held !== undefined && guard.leaseId !== undefined && held.id === holder(guard.leaseId)) {

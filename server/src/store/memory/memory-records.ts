@@ -14,6 +14,10 @@ export class Version extends Sized {
   constructor(
     readonly id: number,
     public expiresAt: number,
+    /** Set by an invalidation: the id of the live version it replaced (0: none)... */
+    readonly replacedId = 0,
+    /** ...and when (epoch ms), for Gets with grace. */
+    readonly replacedAt = 0,
   ) {
     super();
   }
@@ -27,9 +31,17 @@ export class Entry extends Sized {
     readonly tags: readonly string[],
     readonly nsVersion: number,
     readonly tagVersions: readonly number[],
+    /** Logical expiry: the entry is current until then. */
     readonly expiresAt: number,
+    /** The grace period it was stored with; > 0: kept when stale, never deleted by a read. */
+    readonly graceMs = 0,
   ) {
     super();
+  }
+
+  /** Kept, to be served stale, until then (expiry + grace). */
+  get keptUntil(): number {
+    return this.expiresAt + this.graceMs;
   }
 }
 
@@ -50,7 +62,8 @@ export interface MemoryUsage {
 // Measured overheads, rounded up (see the module comment).
 const ENTRY_OVERHEAD = 560;
 const TAG_OVERHEAD = 48;
-const VERSION_OVERHEAD = 290;
+// With the two fields of a replacement (replacedId, replacedAt).
+const VERSION_OVERHEAD = 306;
 const LEASE_OVERHEAD = 300;
 
 const chars = (s: string) => 2 * s.length;

@@ -59,15 +59,15 @@ export class MemoryStore implements Store, MemoryEntries {
     return true;
   }
 
-  async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
-    return this.lookupNow(namespace, key, tags);
+  async get(namespace: string, key: string, tags: readonly string[], graceMs = 0): Promise<LookupResult> {
+    return this.lookupNow(namespace, key, tags, graceMs);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity): Promise<LookupResult[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity, graceMs = 0): Promise<LookupResult[]> {
     const out: LookupResult[] = [];
     let bytes = 0;
     for (const l of lookups) {
-      const r = this.lookupNow(namespace, l.key, l.tags);
+      const r = this.lookupNow(namespace, l.key, l.tags, graceMs);
       // The same bound as the Redis stores, so every store answers in chunks alike.
       if (r?.hit && out.length > 0 && bytes + r.value.length > maxBytes) break;
       if (r?.hit) bytes += r.value.length;
@@ -82,14 +82,15 @@ export class MemoryStore implements Store, MemoryEntries {
     value: Uint8Array,
     tags: readonly string[],
     lifetimeMs: number,
+    graceMs = 0,
   ): Promise<void> {
-    this.put(namespace, key, value, tags, lifetimeMs);
+    this.put(namespace, key, value, tags, lifetimeMs, graceMs);
   }
 
   /** A lookup done at once (no yielding): a hit, or a miss with its versions. */
-  lookupNow(namespace: string, key: string, tags: readonly string[]): LookupResult {
+  lookupNow(namespace: string, key: string, tags: readonly string[], graceMs = 0): LookupResult {
     const now = Date.now();
-    return this.lookup(namespace, key, tags, now) ?? { hit: false, versions: this.versionsOf(namespace, tags, false) };
+    return this.lookup(namespace, key, tags, now, graceMs) ?? { hit: false, versions: this.versionsOf(namespace, tags, false) };
   }
 
   /**
@@ -108,7 +109,7 @@ export class MemoryStore implements Store, MemoryEntries {
   }
 
   /** Stores an entry at once (no yielding); Store.set's semantics. */
-  put(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): void {
+  put(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number, graceMs = 0): void {
     const now = Date.now();
     const id = entryId(namespace, key);
     const bytes = entrySize(id, namespace, value, tags);
@@ -117,14 +118,14 @@ export class MemoryStore implements Store, MemoryEntries {
       this.entries.delete(id);
       return;
     }
-    const versionTtl = Math.max(this.options.tagLifetimeMs, lifetimeMs);
+    const versionTtl = Math.max(this.options.tagLifetimeMs, lifetimeMs + graceMs);
     const expiresAt = lifetimeMs === 0 ? Infinity : now + lifetimeMs;
     const need = lifetimeMs === 0 ? Infinity : now + versionTtl;
     const nsVersion = this.current(namespaceVersionId(namespace), now, need).id;
     const tagVersions = tags.map((t) => this.current(tagVersionId(namespace, t), now, need).id);
     // A copy of its own: slice() of a Buffer would keep the whole request alive.
     const copy = new Uint8Array(value);
-    this.entries.set(id, new Entry(namespace, copy, tags.slice(), nsVersion, tagVersions, expiresAt), bytes);
+    this.entries.set(id, new Entry(namespace, copy, tags.slice(), nsVersion, tagVersions, expiresAt, graceMs), bytes);
   }
 
   async delete(namespace: string, key: string): Promise<boolean> {
@@ -136,12 +137,13 @@ export class MemoryStore implements Store, MemoryEntries {
   }
 
   async invalidate(namespace: string, tags: readonly string[]): Promise<void> {
-    const expiresAt = Date.now() + this.options.tagLifetimeMs;
-    for (const t of tags) this.replaceVersion(tagVersionId(namespace, t), expiresAt);
+    const now = Date.now();
+    for (const t of tags) this.replaceVersion(tagVersionId(namespace, t), now + this.options.tagLifetimeMs, now);
   }
 
   async invalidateAll(namespace: string): Promise<void> {
-    this.replaceVersion(namespaceVersionId(namespace), Date.now() + this.options.tagLifetimeMs);
+    const now = Date.now();
+    this.replaceVersion(namespaceVersionId(namespace), now + this.options.tagLifetimeMs, now);
   }
 
   /** What the store holds against its budget. */
@@ -168,31 +170,41 @@ export class MemoryStore implements Store, MemoryEntries {
     clearInterval(this.sweeper);
   }
 
-  private lookup(namespace: string, key: string, tags: readonly string[], now: number): Hit | undefined {
+  private lookup(namespace: string, key: string, tags: readonly string[], now: number, graceMs: number): Hit | undefined {
     const id = entryId(namespace, key);
     const e = this.entries.peek(id);
     if (e === undefined) return undefined;
     // Reading the versions touches them, as Lua's reads do in Redis.
-    if (e.expiresAt <= now || this.isStale(e, now, true)) {
+    const since = this.staleSince(e, now, true);
+    if (e.keptUntil <= now || (since !== undefined && e.graceMs === 0)) {
       this.entries.delete(id);
       return undefined;
     }
     if (tags.length > 0 && !sameTags(tags, e.tags)) return undefined;
+    // Without grace, never a stale value, not even one stale for 0 ms.
+    if (since !== undefined && (graceMs === 0 || !(now - since <= graceMs))) return undefined;
     this.entries.touch(e);
-    return { hit: true, value: e.value, tags: e.tags, ttlMs: e.expiresAt === Infinity ? -1 : e.expiresAt - now };
+    const hit = { hit: true, value: e.value, tags: e.tags, ttlMs: e.expiresAt === Infinity ? -1 : Math.max(0, e.expiresAt - now) } as const;
+    return since === undefined ? hit : { ...hit, staleMs: now - since };
   }
 
-  private isStale(e: Entry, now: number, touch: boolean): boolean {
-    if (!this.isCurrent(namespaceVersionId(e.namespace), e.nsVersion, now, touch)) return true;
-    for (let i = 0; i < e.tags.length; i++) {
-      if (!this.isCurrent(tagVersionId(e.namespace, e.tags[i]!), e.tagVersions[i]!, now, touch)) return true;
-    }
-    return false;
-  }
-
-  private isCurrent(key: string, id: number, now: number, touch: boolean): boolean {
-    const v = touch ? this.versions.get(key) : this.versions.peek(key);
-    return live(v, now) && v!.id === id;
+  /**
+   * Undefined while the entry is current; otherwise since when (epoch ms) it
+   * is stale: the earliest of its expiry and the replacements of its
+   * versions, each of which must have replaced exactly the version it
+   * recorded (-Infinity, never servable, after two or once gone).
+   */
+  private staleSince(e: Entry, now: number, touch: boolean): number | undefined {
+    let since = e.expiresAt <= now ? e.expiresAt : undefined;
+    const check = (key: string, recorded: number) => {
+      const v = touch ? this.versions.get(key) : this.versions.peek(key);
+      if (live(v, now) && v!.id === recorded) return;
+      const at = live(v, now) && v!.replacedId === recorded ? v!.replacedAt : -Infinity;
+      if (since === undefined || at < since) since = at;
+    };
+    check(namespaceVersionId(e.namespace), e.nsVersion);
+    for (let i = 0; i < e.tags.length; i++) check(tagVersionId(e.namespace, e.tags[i]!), e.tagVersions[i]!);
+    return since;
   }
 
   /** The live version under `key`, created if missing or expired, living at least until `need`. */
@@ -203,8 +215,15 @@ export class MemoryStore implements Store, MemoryEntries {
     return v!;
   }
 
-  private replaceVersion(key: string, expiresAt: number): Version {
-    const v = new Version(this.nextVersion++, expiresAt);
+  /**
+   * A new version under `key`. An invalidation passes `now`: the new version
+   * then records the live one it replaces, and when, for Gets with grace.
+   */
+  private replaceVersion(key: string, expiresAt: number, now?: number): Version {
+    const old = now === undefined ? undefined : this.versions.peek(key);
+    const v = old !== undefined && live(old, now!)
+      ? new Version(this.nextVersion++, expiresAt, old.id, now)
+      : new Version(this.nextVersion++, expiresAt);
     this.versions.set(key, v, versionSize(key));
     return v;
   }
@@ -213,7 +232,8 @@ export class MemoryStore implements Store, MemoryEntries {
     const now = Date.now();
     this.leases.sweep(now);
     for (const [id, e] of this.entries) {
-      if (e.expiresAt <= now || this.isStale(e, now, false)) this.entries.delete(id);
+      const since = this.staleSince(e, now, false);
+      if (e.keptUntil <= now || (since !== undefined && !(now - since <= e.graceMs))) this.entries.delete(id);
     }
     for (const [key, v] of this.versions) if (v.expiresAt <= now) this.versions.delete(key);
   }

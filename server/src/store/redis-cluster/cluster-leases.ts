@@ -89,12 +89,15 @@ export class ClusterLeases implements LeaseStore {
     tags: readonly string[],
     lifetimeMs: number,
     guard: Guard,
+    graceMs = 0,
   ): Promise<boolean> {
     const ns = this.keys.forNamespace(namespace);
     const v = guard.versions;
     const keys = [ns.allKey, ...v.tags.map((t) => ns.tagPrefix + t), ns.allKey, ...tags.map((t) => ns.tagPrefix + t)];
     const args: (string | number | Buffer)[] = [v.tags.length, bytes(v.ns), ...v.tagVersions.map(bytes)];
-    args.push(lifetimeMs, this.tagLifetimeMs);
+    // The key outlives the entry's lifetime by its grace period.
+    const keyMs = lifetimeMs === 0 ? 0 : lifetimeMs + graceMs;
+    args.push(keyMs, this.tagLifetimeMs);
     for (let i = 0; i <= tags.length; i++) args.push(this.versions.take());
     const entryKey = ns.entryPrefix + key;
     try {
@@ -102,9 +105,9 @@ export class ClusterLeases implements LeaseStore {
       const stored = Array.isArray(reply);
       // A refused Set without a lease has nothing left to do.
       if (!stored && guard.leaseId === undefined) return false;
-      const entry = stored ? encodeEntry(reply, tags, value) : "";
+      const entry = stored ? encodeEntry(reply, tags, value, graceMs) : "";
       const leaseKey = this.leaseKey(namespace, key, entryKey);
-      const storeArgs = [entryKey, leaseKey, stored ? 1 : 0, bytes(guard.leaseId), entry, lifetimeMs] as const;
+      const storeArgs = [entryKey, leaseKey, stored ? 1 : 0, bytes(guard.leaseId), entry, keyMs] as const;
       await writeDurably(this.redis, this.durability, "Set", () => this.redis.tcStoreEntry(2, ...storeArgs), (p) => p.tcStoreEntry(2, ...storeArgs));
       return stored;
     } catch (err) {

@@ -62,11 +62,11 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
     await super.close();
   }
 
-  async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
-    return (await this.getMany(namespace, [{ key, tags: tags.slice() }]))[0];
+  async get(namespace: string, key: string, tags: readonly string[], graceMs = 0): Promise<LookupResult> {
+    return (await this.getMany(namespace, [{ key, tags: tags.slice() }], Infinity, graceMs))[0];
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity): Promise<LookupResult[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity, graceMs = 0): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const entryKeys = lookups.map((l) => ns.entryPrefix + l.key);
     let out: LookupResult[];
@@ -75,16 +75,25 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
       out = new Array<LookupResult>(found.length);
       // The versions of the found entries, and of the requested tags so that
       // a miss can report them (its version token): one MGET, one slot.
-      const versionKeys = new VersionKeys(ns);
+      const versionKeys = new VersionKeys(ns, graceMs);
       for (let i = 0; i < found.length; i++) {
         const entry = found[i];
         if (entry !== undefined) versionKeys.add(entry);
         versionKeys.addTags(lookups[i]!.tags);
       }
-      const current = await this.redis.mgetBuffer(...versionKeys.keys);
+      let current: (Buffer | null)[];
+      let now = 0;
+      if (graceMs > 0) {
+        // With the time of the shard that records invalidations.
+        const read = await this.redis.tcReadVersionsBuffer(versionKeys.keys.length, ...versionKeys.keys);
+        now = Number(read[0]!.toString());
+        current = read.slice(1);
+      } else {
+        current = await this.redis.mgetBuffer(...versionKeys.keys);
+      }
       for (let i = 0; i < found.length; i++) {
         const entry = found[i];
-        const verdict = entry === undefined ? undefined : versionKeys.judge(entry, lookups[i]!.tags, current);
+        const verdict = entry === undefined ? undefined : versionKeys.judge(entry, lookups[i]!.tags, current, now);
         if (verdict === "stale") this.deleteStale(entryKeys[i]!, entry!);
         out[i] = verdict !== undefined && verdict !== "stale"
           ? verdict
@@ -96,24 +105,26 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
     return out;
   }
 
-  async set(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number): Promise<void> {
+  async set(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number, graceMs = 0): Promise<void> {
     const ns = this.keys.forNamespace(namespace);
     const args: (string | number | Buffer)[] = [ns.allKey];
     for (const tag of tags) args.push(ns.tagPrefix + tag);
-    args.push(lifetimeMs, this.base.tagLifetimeMs);
+    // The key outlives the entry's lifetime by its grace period.
+    const keyMs = lifetimeMs === 0 ? 0 : lifetimeMs + graceMs;
+    args.push(keyMs, this.base.tagLifetimeMs);
     for (let i = 0; i <= tags.length; i++) args.push(this.versions.take());
     try {
       // An Invalidate landing between the two steps leaves an entry recorded
       // under the replaced version: it misses, it never hits stale.
       const versions = await this.redis.tcEnsureVersionsBuffer(1 + tags.length, ...args);
-      const entry = encodeEntry(versions, tags, value);
+      const entry = encodeEntry(versions, tags, value, graceMs);
       const entryKey = ns.entryPrefix + key;
       // Only the entry needs a replica: versions lost in a failover make it
       // miss, as an evicted version does.
-      if (lifetimeMs === 0) {
+      if (keyMs === 0) {
         await this.writeDurably("Set", () => this.redis.set(entryKey, entry), (p) => p.set(entryKey, entry));
       } else {
-        await this.writeDurably("Set", () => this.redis.set(entryKey, entry, "PX", lifetimeMs), (p) => p.set(entryKey, entry, "PX", lifetimeMs));
+        await this.writeDurably("Set", () => this.redis.set(entryKey, entry, "PX", keyMs), (p) => p.set(entryKey, entry, "PX", keyMs));
       }
     } catch (err) {
       throw fromRedisError(err);

@@ -65,13 +65,14 @@ export class RedisLeases implements LeaseStore {
     tags: readonly string[],
     lifetimeMs: number,
     guard: Guard,
+    graceMs = 0,
   ): Promise<boolean> {
     const ns = this.keys.forNamespace(namespace);
     const v = guard.versions;
     const keys: string[] = [ns.leasePrefix + key, ns.allKey, ...v.tags.map((t) => ns.tagPrefix + t)];
     const args: (string | number | Buffer)[] = [v.tags.length, bytes(guard.leaseId), bytes(v.ns)];
     for (const tv of v.tagVersions) args.push(bytes(tv));
-    const set = setArgs(ns, key, value, tags, lifetimeMs, this.tagLifetimeMs, this.versions);
+    const set = setArgs(ns, key, value, tags, { lifetimeMs, graceMs }, this.tagLifetimeMs, this.versions);
     try {
       const all = [...keys, ...set.keys, ...args, ...set.argv];
       const n = keys.length + set.numKeys;

@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 import type { Lookup, LookupResult } from "../../core/lookup.js";
 import { decodeEntry } from "../redis/entry-codec.js";
+import type { NamespaceKeys } from "../keys.js";
 import { LeaseNotices } from "../redis/lease-notices.js";
 import { RedisLeases } from "./redis-leases.js";
 import { failFastOptions, type Timeouts } from "../redis/connection-options.js";
@@ -59,20 +60,24 @@ export class RedisStore extends RedisStoreBase<Redis> {
     this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices, this.base.durability);
   }
 
-  async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
+  async get(namespace: string, key: string, tags: readonly string[], graceMs = 0): Promise<LookupResult> {
     const ns = this.keys.forNamespace(namespace);
     let reply: unknown[];
     try {
-      reply = tags.length === 0
-        ? await this.redis.tcGetBuffer(2, ns.allKey, ns.entryPrefix + key, ns.tagPrefix, 0)
-        : await this.redis.tcGetBuffer(2, ns.allKey, ns.entryPrefix + key, ns.tagPrefix, tags.length, ...tags);
+      if (graceMs > 0) {
+        reply = await this.redis.tcGetGraceBuffer(2, ns.allKey, ns.entryPrefix + key, ns.tagPrefix, tags.length, ...tags, NO_BUDGET, ...graceArgs(ns, graceMs));
+      } else {
+        reply = tags.length === 0
+          ? await this.redis.tcGetBuffer(2, ns.allKey, ns.entryPrefix + key, ns.tagPrefix, 0)
+          : await this.redis.tcGetBuffer(2, ns.allKey, ns.entryPrefix + key, ns.tagPrefix, tags.length, ...tags);
+      }
     } catch (err) {
       throw fromRedisError(err);
     }
     return toResult(reply[0], tags);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity): Promise<LookupResult[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity, graceMs = 0): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const n = lookups.length;
     const args: (string | number)[] = new Array(1 + n + 1);
@@ -85,9 +90,12 @@ export class RedisStore extends RedisStoreBase<Redis> {
       for (let j = 0; j < tags.length; j++) args.push(tags[j]!);
     }
     if (maxBytes !== Infinity) args.push(maxBytes);
+    else if (graceMs > 0) args.push(NO_BUDGET);
     let reply: unknown[];
     try {
-      reply = await this.redis.tcGetBuffer(1 + n, ...args);
+      reply = graceMs > 0
+        ? await this.redis.tcGetGraceBuffer(1 + n, ...args, ...graceArgs(ns, graceMs))
+        : await this.redis.tcGetBuffer(1 + n, ...args);
     } catch (err) {
       throw fromRedisError(err);
     }
@@ -102,8 +110,9 @@ export class RedisStore extends RedisStoreBase<Redis> {
     value: Uint8Array,
     tags: readonly string[],
     lifetimeMs: number,
+    graceMs = 0,
   ): Promise<void> {
-    const a = setArgs(this.keys.forNamespace(namespace), key, value, tags, lifetimeMs, this.base.tagLifetimeMs, this.versions);
+    const a = setArgs(this.keys.forNamespace(namespace), key, value, tags, { lifetimeMs, graceMs }, this.base.tagLifetimeMs, this.versions);
     try {
       await this.writeDurably("Set", () => this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv), (p) => p.tcSet(a.numKeys, ...a.keys, ...a.argv));
     } catch (err) {
@@ -127,8 +136,17 @@ function clearStaleSocketTimeout(redis: Redis): void {
   r.socketTimeoutTimer = undefined;
 }
 
-// A hit is {pttl, entry}; a miss the versions it saw.
+// get.lua's byte budget slot left empty (no budget): get-grace.lua's ARGV
+// follow get.lua's, and must never be read as a budget.
+const NO_BUDGET = "";
+
+// get-grace.lua's ARGV after get.lua's.
+function graceArgs(ns: NamespaceKeys, graceMs: number): (string | number)[] {
+  return [ns.tagHistoryPrefix, ns.allHistoryKey, graceMs];
+}
+
+// A hit is {ttl, entry}, a stale one {ttl, entry, stale ms}; a miss the versions it saw.
 function toResult(item: unknown, tags: readonly string[]): LookupResult {
-  if (Array.isArray(item)) return decodeEntry(item[1] as Buffer, item[0] as number);
+  if (Array.isArray(item)) return decodeEntry(item[1] as Buffer, item[0] as number, item[2] as number | undefined);
   return Buffer.isBuffer(item) ? { hit: false, versions: versionsSeen(item, tags) } : undefined;
 }

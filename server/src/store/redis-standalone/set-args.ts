@@ -9,13 +9,19 @@ export interface SetArgs {
   readonly argv: (string | number | Buffer)[];
 }
 
+/** How long an entry is current, and kept past that to be served stale, in ms. */
+export interface EntryLifetime {
+  readonly lifetimeMs: number;
+  readonly graceMs: number;
+}
+
 /** Builds set.lua's arguments; shared by the plain and the guarded Set. */
 export function setArgs(
   ns: NamespaceKeys,
   key: string,
   value: Uint8Array,
   tags: readonly string[],
-  lifetimeMs: number,
+  lifetime: EntryLifetime,
   tagLifetimeMs: number,
   versions: RandomVersions,
 ): SetArgs {
@@ -26,10 +32,11 @@ export function setArgs(
   for (let i = 0; i < n; i++) keys[2 + i] = ns.tagPrefix + tags[i];
   const argv: (string | number | Buffer)[] = new Array(4 + 2 * n);
   let a = 0;
-  argv[a++] = lifetimeMs;
+  argv[a++] = lifetime.lifetimeMs;
   argv[a++] = tagLifetimeMs;
   argv[a++] = asBuffer(value);
   for (let i = 0; i < n; i++) argv[a++] = tags[i]!;
   for (let i = 0; i <= n; i++) argv[a++] = versions.take();
+  if (lifetime.graceMs > 0) argv[a++] = lifetime.graceMs;
   return { numKeys: 2 + n, keys, argv };
 }

@@ -1,75 +1,130 @@
+import { createHash } from "node:crypto";
 import type { Hit } from "../../core/lookup.js";
 
 /**
- * Reads an entry as set.lua writes it:
+ * Reads and builds entries in the format of lua/lib/entry-format.lua (the
+ * one definition; set.lua writes it, get.lua reads it):
  *
- *   byte 0      format (1)
+ *   byte 0      format: 2, or 3 for an entry stored with a grace period
  *   byte 1      n, the number of tags
- *   bytes 2-9   version of the namespace at Set time
- *   n times     u16 big-endian tag length, tag (UTF-8), 8-byte tag version
+ *   n times     tag length (varint, 7 bits a byte, high bit = more), tag (UTF-8)
+ *   7 bytes     digest: the first 7 bytes of SHA-1 over the recorded versions
+ *               (namespace's, then each tag's, 8 bytes each)
+ *   6 bytes     format 3 only: the grace period in ms (the key outlives the
+ *               entry's lifetime by it: expired once PTTL <= grace)
  *   the rest    the value
  *
  * get.lua has already checked the versions; this only extracts the tags and
  * a view of the value (no copy). On Redis Cluster the versions are checked
- * here instead (parseEntry) and entries are built here (encodeEntry).
+ * against the digest in version-check.ts and entries are built here.
  */
-export const ENTRY_FORMAT = 1;
+export const ENTRY_FORMAT = 2;
+/** The format of an entry stored with a grace period (it records its expiry). */
+export const GRACE_FORMAT = 3;
 export const VERSION_BYTES = 8;
-const HEADER_BYTES = 2 + VERSION_BYTES;
+export const DIGEST_BYTES = 7;
+const GRACE_BYTES = 6;
 
-/**
- * Where an entry's parts sit: its tags, the offset of each recorded version
- * (the namespace's first, then one per tag) and where the value starts.
- */
+/** Where an entry's parts sit: its tags, its digest, its logical expiry and its value. */
 export interface EntryLayout {
   readonly tags: string[];
-  readonly versionAt: number[];
+  readonly digestAt: number;
+  /** The grace period it was stored with, in ms; 0 for none (format 2). */
+  readonly graceMs: number;
   readonly valueAt: number;
 }
 
 /** Locates an entry's parts, or undefined when it is not in our format. */
 export function parseEntry(raw: Buffer): EntryLayout | undefined {
-  if (raw.length < HEADER_BYTES || raw[0] !== ENTRY_FORMAT) return undefined;
+  const format = raw[0];
+  if (raw.length < 2 + DIGEST_BYTES || (format !== ENTRY_FORMAT && format !== GRACE_FORMAT)) return undefined;
   const n = raw[1]!;
   const tags = new Array<string>(n);
-  const versionAt = new Array<number>(n + 1);
-  versionAt[0] = 2;
-  let pos = HEADER_BYTES;
+  let pos = 2;
   for (let i = 0; i < n; i++) {
-    if (pos + 2 > raw.length) return undefined;
-    const len = raw.readUInt16BE(pos);
-    const end = pos + 2 + len;
-    if (end + VERSION_BYTES > raw.length) return undefined;
-    tags[i] = raw.toString("utf8", pos + 2, end);
-    versionAt[i + 1] = end;
-    pos = end + VERSION_BYTES;
+    let len = 0;
+    let scale = 1;
+    let b: number | undefined;
+    do {
+      b = raw[pos++];
+      if (b === undefined) return undefined;
+      len += (b & 127) * scale;
+      scale *= 128;
+    } while (b >= 128);
+    if (pos + len > raw.length) return undefined;
+    tags[i] = raw.toString("utf8", pos, pos + len);
+    pos += len;
   }
-  return { tags, versionAt, valueAt: pos };
+  const digestAt = pos;
+  pos += DIGEST_BYTES;
+  let graceMs = 0;
+  if (format === GRACE_FORMAT) {
+    if (pos + GRACE_BYTES > raw.length) return undefined;
+    graceMs = raw.readUIntBE(pos, GRACE_BYTES);
+    pos += GRACE_BYTES;
+  }
+  return pos > raw.length ? undefined : { tags, digestAt, graceMs, valueAt: pos };
 }
 
 /** Decodes an entry returned by get.lua, or undefined when it is malformed. */
-export function decodeEntry(raw: Buffer, ttlMs: number): Hit | undefined {
+export function decodeEntry(raw: Buffer, ttlMs: number, staleMs?: number): Hit | undefined {
   const layout = parseEntry(raw);
-  return layout && { hit: true, value: raw.subarray(layout.valueAt), tags: layout.tags, ttlMs };
+  if (layout === undefined) return undefined;
+  const value = raw.subarray(layout.valueAt);
+  return staleMs === undefined
+    ? { hit: true, value, tags: layout.tags, ttlMs }
+    : { hit: true, value, tags: layout.tags, ttlMs, staleMs };
+}
+
+/**
+ * The digest of a list of versions, as versionDigest in entry-format.lua;
+ * undefined when one is missing or not a version.
+ */
+export function versionDigest(versions: readonly (Buffer | null | undefined)[]): Buffer | undefined {
+  const h = createHash("sha1");
+  for (const v of versions) {
+    if (v == null || v.length !== VERSION_BYTES) return undefined;
+    h.update(v);
+  }
+  return h.digest().subarray(0, DIGEST_BYTES);
+}
+
+/** True when the entry's digest is that of `versions`. */
+export function digestMatches(raw: Buffer, layout: EntryLayout, versions: readonly (Buffer | null | undefined)[]): boolean {
+  const d = versionDigest(versions);
+  return d !== undefined && d.compare(raw, layout.digestAt, layout.digestAt + DIGEST_BYTES) === 0;
 }
 
 /**
  * Builds an entry as set.lua does, from the versions read beforehand (the
  * namespace's first, then one per tag, in the order of the sorted tags).
  */
-export function encodeEntry(versions: readonly Buffer[], tags: readonly string[], value: Uint8Array): Buffer {
+export function encodeEntry(
+  versions: readonly Buffer[],
+  tags: readonly string[],
+  value: Uint8Array,
+  graceMs = 0,
+): Buffer {
   const names = tags.map((t) => Buffer.from(t, "utf8"));
-  let size = HEADER_BYTES + value.byteLength;
-  for (const name of names) size += 2 + name.length + VERSION_BYTES;
-  const out = Buffer.allocUnsafe(size);
-  out[0] = ENTRY_FORMAT;
-  out[1] = names.length;
-  let pos = 2 + versions[0]!.copy(out, 2);
-  for (let i = 0; i < names.length; i++) {
-    pos = out.writeUInt16BE(names[i]!.length, pos);
-    pos += names[i]!.copy(out, pos);
-    pos += versions[i + 1]!.copy(out, pos);
+  const graced = graceMs > 0;
+  const parts: Buffer[] = [Buffer.from([graced ? GRACE_FORMAT : ENTRY_FORMAT, names.length])];
+  for (const name of names) parts.push(varint(name.length), name);
+  parts.push(versionDigest(versions)!);
+  if (graced) {
+    const g = Buffer.alloc(GRACE_BYTES);
+    g.writeUIntBE(graceMs, 0, GRACE_BYTES);
+    parts.push(g);
   }
-  out.set(value, pos);
-  return out;
+  parts.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  return Buffer.concat(parts);
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  while (n >= 128) {
+    out.push(128 + (n % 128));
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return Buffer.from(out);
 }

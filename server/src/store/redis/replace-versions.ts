@@ -5,6 +5,7 @@ import { writeDurably, type Durability } from "./durable-write.js";
 
 /**
  * Gives each key (all of one slot) a new random version with invalidate.lua,
+ * recording in its history key (same slot) the version replaced and when,
  * then, if asked, waits in the same pipeline until replicas have it. Fails as
  * unavailable when too few replicas confirm: the new versions are in place on
  * the primary, and a retry simply writes newer ones.
@@ -12,19 +13,20 @@ import { writeDurably, type Durability } from "./durable-write.js";
 export async function replaceVersions(
   redis: Redis | Cluster,
   keys: readonly string[],
+  historyKeys: readonly string[],
   lifetimeMs: number,
   versions: RandomVersions,
   durability: Durability,
 ): Promise<void> {
-  const args: (string | number | Buffer)[] = [...keys, lifetimeMs];
+  const args: (string | number | Buffer)[] = [...keys, ...historyKeys, lifetimeMs];
   for (let i = 0; i < keys.length; i++) args.push(versions.take());
   try {
     await writeDurably(
       redis,
       durability,
       "invalidation",
-      () => redis.tcInvalidate(keys.length, ...args),
-      (p) => p.tcInvalidate(keys.length, ...args),
+      () => redis.tcInvalidate(2 * keys.length, ...args),
+      (p) => p.tcInvalidate(2 * keys.length, ...args),
     );
   } catch (err) {
     throw fromRedisError(err);

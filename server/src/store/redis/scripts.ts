@@ -6,7 +6,7 @@ import type { Cluster, Redis, Result } from "ioredis";
  * defineCommand: ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT,
  * so a restarted Redis needs nothing from us. Every script takes its key
  * count as the first argument. The tcReadEntries, tcEnsureVersions,
- * tcDeleteStale, tcLeaseEntry, tcCheckVersions and tcStoreEntry scripts
+ * tcDeleteStale, tcLeaseEntry, tcCheckVersions, tcStoreEntry and tcReadVersions scripts
  * serve Redis Cluster, where an entry and its versions
  * sit in different slots; tcEnsureVersions also creates the versions a
  * refused version token lacked, in both modes.
@@ -21,16 +21,19 @@ const SCRIPTS = {
   tcDeleteStale: "delete-stale.lua",
   tcLeaseEntry: "lease-entry.lua",
   tcStoreEntry: "store-entry.lua",
+  tcReadVersions: "read-versions.lua",
 } as const;
 
 /** Helpers under lua/lib, prepended to the scripts that call them. */
 const LIBS: Record<string, readonly string[]> = {
-  "set.lua": ["lib/current-version.lua"],
+  "get.lua": ["lib/entry-format.lua", "lib/entry-grace.lua"],
+  "set.lua": ["lib/current-version.lua", "lib/entry-format.lua"],
   "ensure-versions.lua": ["lib/current-version.lua"],
   "lease.lua": ["lib/current-version.lua"],
   "set-guarded.lua": ["lib/version-still.lua", "lib/end-lease.lua"],
   "check-versions.lua": ["lib/version-still.lua"],
   "store-entry.lua": ["lib/end-lease.lua"],
+  "read-versions.lua": ["lib/entry-format.lua"],
 };
 
 /**
@@ -41,6 +44,7 @@ const LIBS: Record<string, readonly string[]> = {
  */
 const COMPOSED = {
   tcLease: { inner: "get.lua", as: "get", outer: "lease.lua" },
+  tcGetGrace: { inner: "get.lua", as: "get", outer: "get-grace.lua" },
   tcSetGuarded: { inner: "set.lua", as: "store", outer: "set-guarded.lua" },
   tcCheckVersions: { inner: "ensure-versions.lua", as: "ensure", outer: "check-versions.lua" },
 } as const;
@@ -50,6 +54,7 @@ type Arg = string | Buffer | number;
 declare module "ioredis" {
   interface RedisCommander<Context> {
     tcGetBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
+    tcGetGraceBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
     tcSet(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcInvalidate(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcRelease(numKeys: number, ...args: Arg[]): Result<number, Context>;
@@ -59,6 +64,7 @@ declare module "ioredis" {
     tcEnsureVersionsBuffer(numKeys: number, ...args: Arg[]): Result<Buffer[], Context>;
     tcDeleteStale(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcLeaseEntryBuffer(numKeys: number, ...args: Arg[]): Result<unknown[], Context>;
+    tcReadVersionsBuffer(numKeys: number, ...args: Arg[]): Result<(Buffer | null)[], Context>;
     tcStoreEntry(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcCheckVersionsBuffer(numKeys: number, ...args: Arg[]): Result<Buffer[] | number, Context>;
   }

@@ -84,11 +84,12 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
 
   invalidate(namespace: string, tags: readonly string[]): Promise<void> {
     const ns = this.keys.forNamespace(namespace);
-    return this.replace(tags.map((t) => ns.tagPrefix + t));
+    return this.replace(tags.map((t) => ns.tagPrefix + t), tags.map((t) => ns.tagHistoryPrefix + t));
   }
 
   invalidateAll(namespace: string): Promise<void> {
-    return this.replace([this.keys.forNamespace(namespace).allKey]);
+    const ns = this.keys.forNamespace(namespace);
+    return this.replace([ns.allKey], [ns.allHistoryKey]);
   }
 
   async close(): Promise<void> {
@@ -111,7 +112,7 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
     return writeDurably(this.redis, this.base.durability, what, direct, queue);
   }
 
-  private replace(keys: string[]): Promise<void> {
-    return replaceVersions(this.redis, keys, this.base.tagLifetimeMs, this.versions, this.base.durability);
+  private replace(keys: string[], historyKeys: string[]): Promise<void> {
+    return replaceVersions(this.redis, keys, historyKeys, this.base.tagLifetimeMs, this.versions, this.base.durability);
   }
 }

@@ -12,22 +12,25 @@ ARGV[last]    optional: a byte budget. The reply stops before the first hit
               reads the rest in another call.
               A value read here is checked here: each result is consistent.
 
-Reply: one element per lookup (the first ones only, under a budget): {pttl, entry} on a hit, where pttl is -1 for
+Reply: one element per lookup (the first ones only, under a budget): {ttl,
+entry} on a hit, where ttl is -1 for
 an entry that never expires and entry is the stored bytes (format in
-entry-codec.ts); on a miss, the versions seen (for the version token): the
-namespace's, then each requested tag's, each as a length byte and its bytes
-(a zero byte where there is none).
+lib/entry-format.lua); {ttl, entry, ms} on a stale hit (only when
+get-grace.lua set grace.ms): stale for ms; on a miss, the versions seen (for
+the version token): the namespace's, then each requested tag's, each as a
+length byte and its bytes (a zero byte where there is none).
 
 An entry whose namespace or tag version changed or vanished is stale: it is
-deleted here. A tag-set mismatch is a miss but not stale, and data that is not
-in our format reads as a miss and is left alone.
+deleted here, unless it was stored with a grace period (format 3), which is
+kept until its key expires, to be served stale (lib/entry-grace.lua). A
+tag-set mismatch is a miss but not stale, and data that is not in our format
+reads as a miss and is left alone.
 
 In standalone mode, a lookup without tags cannot name its tag-version keys in
 advance; they are derived from the entry (prefix .. tag name). This keeps Get
 to one round trip. On Redis Cluster the versions are read in a second step.
 --]]
 
-local FORMAT = 1
 local VERSION_BYTES = 8
 
 -- Foreign data of another type under one of our keys reads as absent (GET
@@ -52,46 +55,63 @@ for _ = 2, #KEYS do budgetAt = budgetAt + 1 + tonumber(ARGV[budgetAt]) end
 local budget = tonumber(ARGV[budgetAt])
 local used = 0
 
+local function sameTags(names, want, wantFrom)
+  if want == 0 then return true end
+  if want ~= #names then return false end
+  for j = 1, want do
+    if names[j] ~= ARGV[wantFrom + j - 1] then return false end
+  end
+  return true
+end
+
 for e = 2, #KEYS do
   local want = tonumber(ARGV[a])
   local wantFrom = a + 1
   a = a + 1 + want
   local result = 0
   local raw = read(KEYS[e])
-  if raw and #raw >= 2 + VERSION_BYTES and string.byte(raw, 1) == FORMAT then
-    local n = string.byte(raw, 2)
-    if string.sub(raw, 3, 2 + VERSION_BYTES) ~= nsVersion then
-      redis.call('DEL', KEYS[e])
-    elseif want == 0 or want == n then
-      local pos = 3 + VERSION_BYTES
-      local verdict = 'hit'
-      for j = 1, n do
-        local hi, lo = string.byte(raw, pos, pos + 1)
-        if not lo then verdict = 'foreign'; break end
-        local nameEnd = pos + 1 + hi * 256 + lo
-        if nameEnd + VERSION_BYTES > #raw then verdict = 'foreign'; break end
-        local name = string.sub(raw, pos + 2, nameEnd)
-        if want > 0 and name ~= ARGV[wantFrom + j - 1] then verdict = 'other tags'; break end
-        local current = versionOf[name]
-        if current == nil then
-          current = read(tagPrefix .. name)
-          versionOf[name] = current
-        end
-        if current ~= string.sub(raw, nameEnd + 1, nameEnd + VERSION_BYTES) then
-          verdict = 'stale'
-          break
-        end
-        pos = nameEnd + VERSION_BYTES + 1
+  local names, digest, graceOf
+  if raw then names, digest, graceOf = parseEntry(raw) end
+  if names and sameTags(names, want, wantFrom) then
+    local current = { nsVersion }
+    for j = 1, #names do
+      local v = versionOf[names[j]]
+      if v == nil then
+        v = read(tagPrefix .. names[j])
+        versionOf[names[j]] = v
       end
-      if verdict == 'hit' then
-        -- The bound keeps one call's reply (and Redis's output buffer) small.
-        if budget and used > 0 and used + #raw > budget then return out end
-        used = used + #raw
+      current[j + 1] = v
+    end
+    if graceOf == 0 then
+      if versionDigest(current) == digest then
         result = { redis.call('PTTL', KEYS[e]), raw }
-      elseif verdict == 'stale' then
+      else
         redis.call('DEL', KEYS[e])
       end
+    else
+      -- The key outlives the entry's lifetime by its grace period.
+      local pttl = redis.call('PTTL', KEYS[e])
+      local ttl, expiredFor = -1, nil
+      if pttl >= 0 then
+        ttl = math.max(0, pttl - graceOf)
+        if pttl <= graceOf then expiredFor = graceOf - pttl end
+      end
+      local function historyKey(i)
+        if i == 1 then return grace.allHistoryKey end
+        return grace.tagHistoryPrefix .. names[i - 1]
+      end
+      local verdict = judgeGraced(digest, expiredFor, current, historyKey, grace.ms)
+      if verdict == true then
+        result = { ttl, raw }
+      elseif verdict then
+        result = { ttl, raw, verdict }
+      end
     end
+  end
+  if type(result) == 'table' then
+    -- The bound keeps one call's reply (and Redis's output buffer) small.
+    if budget and used > 0 and used + #raw > budget then return out end
+    used = used + #raw
   end
   if result == 0 then
     local parts = { seen(nsVersion) }
