@@ -66,15 +66,19 @@ function decodeGetResponseAt(buf: Buffer, pos: number, end: number): GetResponse
   let leaseToken: Uint8Array = EMPTY;
   let waited = false;
   let leaseLifetimeMs: bigint | undefined;
+  let stale = false;
+  let staleMs: bigint | undefined;
   while (pos < end) {
     const key = buf[pos++]!;
-    if (key === 0x08 || key === 0x38 || key === 0x20 || key === 0x40) {
+    if (key === 0x08 || key === 0x38 || key === 0x20 || key === 0x40 || key === 0x48 || key === 0x50) {
       const n = varint(buf, pos, end);
       pos = at;
       if (key === 0x08) hit = n !== 0;
       else if (key === 0x38) waited = n !== 0;
       else if (key === 0x20) ttlMs = BigInt(n);
-      else leaseLifetimeMs = BigInt(n);
+      else if (key === 0x40) leaseLifetimeMs = BigInt(n);
+      else if (key === 0x48) stale = n !== 0;
+      else staleMs = BigInt(n);
     } else if (key === 0x12 || key === 0x1a || key === 0x2a || key === 0x32) {
       const len = varint(buf, pos, end);
       const from = at;
@@ -88,9 +92,10 @@ function decodeGetResponseAt(buf: Buffer, pos: number, end: number): GetResponse
       throw FALLBACK;
     }
   }
-  const r = { $typeName: GetResponseSchema.typeName, hit, value, tags, versionToken, leaseToken, waited } as GetResponse;
+  const r = { $typeName: GetResponseSchema.typeName, hit, value, tags, versionToken, leaseToken, waited, stale } as GetResponse;
   if (ttlMs !== undefined) r.ttlMs = ttlMs;
   if (leaseLifetimeMs !== undefined) r.leaseLifetimeMs = leaseLifetimeMs;
+  if (staleMs !== undefined) r.staleMs = staleMs;
   return r;
 }
 
@@ -143,7 +148,7 @@ export const decodeGetManyResponse: (buf: Buffer) => GetManyResponse = withFallb
 // The field numbers the decoders know. Should the proto gain a field, they
 // step aside (fromBinary takes over) rather than drop it.
 const KNOWN_FIELDS: [DescMessage, number[]][] = [
-  [GetResponseSchema, [1, 2, 3, 4, 5, 6, 7, 8]],
+  [GetResponseSchema, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
   [GetManyResponseSchema, [1, 2]],
 ];
 

@@ -32,6 +32,8 @@ function randomReply(r: () => number): GetResponse {
     leaseToken: token(),
     waited: r() < 0.5,
     leaseLifetimeMs: pick(INT64S),
+    stale: r() < 0.3,
+    staleMs: pick(INT64S),
   });
 }
 
