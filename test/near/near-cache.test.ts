@@ -2,22 +2,7 @@ import { expect } from "chai";
 import type { NearCacheEvent, TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js";
 import { sharedRedis } from "../helpers/redis-server.js";
-
-/** Resolves once `cond` holds, polling; fails after `ms`. */
-export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** Reads `key` until it is a near hit (the first read subscribes, a later one is kept). */
-export async function warm(c: TaggedCacheClient, key: string): Promise<void> {
-  const before = c.nearCacheStats!.hits;
-  await until(() => c.nearCacheStats!.hits > before || (void c.get(key), false));
-  await c.get(key);
-}
+import { until, warm } from "./near-helpers.js";
 
 function nearSuite(name: string, env: () => Promise<Record<string, string>>): void {
   describe(`near-cache: ${name}`, function () {

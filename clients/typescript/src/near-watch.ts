@@ -4,7 +4,7 @@ import type { Channel } from "./channel.js";
 import {
   WatchEventKind,
   WatchRequestSchema,
-  type WatchEvent,
+  type WatchResponse,
   type WatchRequest,
 } from "./gen/taggedcache/v1/tagged_cache_pb.js";
 import { METHODS } from "./methods.js";
@@ -26,7 +26,7 @@ export interface Ticket {
   readonly sentAt: number;
 }
 
-type Call = ClientDuplexStream<WatchRequest, WatchEvent>;
+type Call = ClientDuplexStream<WatchRequest, WatchResponse>;
 
 const now = () => performance.now();
 const MAX_BACKOFF_MS = 5000;
@@ -125,9 +125,9 @@ export class NearCache {
 
   private open(): void {
     if (this.closed || this.call !== undefined) return;
-    const call = this.channel.bidi<WatchRequest, WatchEvent>(METHODS.watch, { timeoutMs: 0 });
+    const call = this.channel.bidi<WatchRequest, WatchResponse>(METHODS.watch, { timeoutMs: 0 });
     this.call = call;
-    call.on("data", (e: WatchEvent) => this.onEvent(call, e));
+    call.on("data", (e: WatchResponse) => this.onEvent(call, e));
     // Any end of the stream, clean or not, makes every entry untrustworthy.
     call.on("error", () => this.lost(call));
     call.on("end", () => this.lost(call));
@@ -157,7 +157,7 @@ export class NearCache {
     this.timer.unref();
   }
 
-  private onEvent(call: Call, e: WatchEvent): void {
+  private onEvent(call: Call, e: WatchResponse): void {
     if (call !== this.call) return;
     if (e.kind === WatchEventKind.HEARTBEAT) return this.renewed(e.heartbeatId, Number(e.leaseMs));
     const ns = e.namespace;

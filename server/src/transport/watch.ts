@@ -6,8 +6,8 @@ import type { Change } from "../core/watch-hub.js";
 import type { WatchSubscriber } from "../core/watch-subscriber.js";
 import {
   WatchEventKind,
-  WatchEventSchema,
-  type WatchEvent,
+  WatchResponseSchema,
+  type WatchResponse,
   type WatchRequest,
 } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { isRefusal } from "./auth/authorizer.js";
@@ -16,12 +16,12 @@ import type { HandlerContext } from "./context.js";
 import { Undecodable } from "./service-definition.js";
 import { failure, undecodableStatus, type CallStatus } from "./status.js";
 
-type Call = ServerDuplexStream<WatchRequest | Undecodable, WatchEvent>;
+type Call = ServerDuplexStream<WatchRequest | Undecodable, WatchResponse>;
 
 const KINDS = { keys: WatchEventKind.KEYS, tags: WatchEventKind.TAGS, all: WatchEventKind.ALL } as const;
 
-function changeEvent(seq: number, c: Change): WatchEvent {
-  return create(WatchEventSchema, {
+function changeEvent(seq: number, c: Change): WatchResponse {
+  return create(WatchResponseSchema, {
     seq: BigInt(seq),
     kind: KINDS[c.kind],
     namespace: c.namespace,
@@ -61,7 +61,7 @@ export function watchHandler(ctx: HandlerContext) {
       sub = hub.subscribe(call.getPeer(), {
         sendChange: (seq, change) => void call.write(changeEvent(seq, change)),
         sendHeartbeat: (id, leaseMs) =>
-          void call.write(create(WatchEventSchema, { kind: WatchEventKind.HEARTBEAT, heartbeatId: id, leaseMs: BigInt(leaseMs) })),
+          void call.write(create(WatchResponseSchema, { kind: WatchEventKind.HEARTBEAT, heartbeatId: id, leaseMs: BigInt(leaseMs) })),
         end: (reason) => fail({ code: status.RESOURCE_EXHAUSTED, details: reason }),
       });
     } catch (err) {
