@@ -37,6 +37,9 @@ serve({
       await new Promise((r) => setTimeout(r, 5));
     }
   },
+  pid() {
+    return process.pid;
+  },
   close() {
     client?.close();
   },
