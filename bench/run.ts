@@ -4,6 +4,7 @@ import { RedisServer } from "../test/helpers/redis-server.js";
 import { bulkGet } from "./cases/bulk-get.js";
 import { invalidation } from "./cases/invalidate.js";
 import { memoryPerEntry, serverRss } from "./cases/memory.js";
+import { nearCache } from "./cases/near-cache.js";
 import { unaryCost } from "./cases/unary-cost.js";
 import { throughputSvg } from "./lib/chart.js";
 import type { BenchContext } from "./lib/context.js";
@@ -25,6 +26,7 @@ const ALL_CASES: [string, (ctx: BenchContext) => Promise<Row[]>][] = [
   ["P2 unary cost", unaryCost],
   ["P3 invalidation", invalidation],
   ["P4 server RSS", serverRss],
+  ["P5 near-cache", nearCache],
 ];
 const CASES = ALL_CASES.filter(([name], i) => i === 0 || ONLY === undefined || ONLY.some((id) => name.startsWith(id)));
 

@@ -4,7 +4,7 @@ import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js
 import { sharedRedis } from "../helpers/redis-server.js";
 import { warm } from "./near-helpers.js";
 
-const CHILD = new URL("./near-child.ts", import.meta.url).pathname;
+const CHILD = new URL("../../bench/lib/near-child.ts", import.meta.url).pathname;
 const ROUNDS = 1000;
 
 // The guarantee seen from two processes: once another process's Invalidate

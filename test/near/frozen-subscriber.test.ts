@@ -3,7 +3,7 @@ import { Child } from "../../bench/lib/child.js";
 import { bytes, sleep, startTestServer, type TestServer } from "../helpers/app.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 
-const CHILD = new URL("./near-child.ts", import.meta.url).pathname;
+const CHILD = new URL("../../bench/lib/near-child.ts", import.meta.url).pathname;
 const LEASE_MS = 1000;
 
 // A subscriber that stops answering (frozen by SIGSTOP, or killed) holds a

@@ -1,7 +1,7 @@
 import { TaggedCacheClient } from "../../clients/typescript/src/index.js";
-import { serve } from "../../bench/lib/child.js";
+import { serve } from "./child.js";
 
-// A client in its own process, driven by the near-cache tests: a writer, or
+// A client in its own process, for the near-cache tests and benchmark: a writer, or
 // a near-cache holder that can be frozen (SIGSTOP) and killed.
 let client: TaggedCacheClient | undefined;
 const decoder = new TextDecoder();
