@@ -1,4 +1,4 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Client, credentials, Metadata, status, type ClientDuplexStream } from "@grpc/grpc-js";
 import { expect } from "chai";
 import { METHODS } from "../../clients/typescript/src/methods.js";
@@ -28,7 +28,7 @@ function watch(client: Client, token?: string): { call: Call; events: WatchRespo
   return { call, events, ended };
 }
 
-const send = (call: Call, r: Partial<WatchRequest>) => call.write(create(WatchRequestSchema, r));
+const send = (call: Call, r: MessageInitShape<typeof WatchRequestSchema>) => call.write(create(WatchRequestSchema, r));
 
 const READER: TestToken = { token: "near-reader-91c2", id: "near", namespaces: ["shop"], permissions: ["read"] };
 const WRITER: TestToken = { token: "near-writer-5d0e", id: "ops", namespaces: ["*"], permissions: ["read", "write", "invalidate", "admin"] };
