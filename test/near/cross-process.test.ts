@@ -1,26 +1,21 @@
 import { expect } from "chai";
-import { Child } from "../../bench/lib/child.js";
+import type { Child } from "../../bench/lib/child.js";
 import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js";
-import { sharedRedis } from "../helpers/redis-server.js";
-import { warm } from "./near-helpers.js";
+import { NEAR_STORES, startClientProcess, warm } from "./near-helpers.js";
 
-const CHILD = new URL("../../bench/lib/near-child.ts", import.meta.url).pathname;
 const ROUNDS = 1000;
 
 // The guarantee seen from two processes: once another process's Invalidate
 // (or Set) has returned, this process's next read cannot be the old value,
 // although that value was a near hit just before.
-for (const [name, env] of [
-  ["embedded store", async () => ({})],
-  ["Redis store", async () => ({ REDIS_URL: (await sharedRedis()).url, NEAR_CACHE: "on" })],
-] as const) {
+for (const [name, env] of NEAR_STORES) {
   describe(`near-cache across processes: ${name}`, function () {
     this.timeout(120_000);
     let server: TestServer;
     let writer: Child;
     before(async () => {
       server = await startTestServer(await env());
-      writer = Child.start(CHILD);
+      writer = startClientProcess();
     });
     after(async () => {
       await writer?.stop();

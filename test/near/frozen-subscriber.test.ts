@@ -1,18 +1,14 @@
 import { expect } from "chai";
-import { Child } from "../../bench/lib/child.js";
+import type { Child } from "../../bench/lib/child.js";
 import { bytes, sleep, startTestServer, type TestServer } from "../helpers/app.js";
-import { sharedRedis } from "../helpers/redis-server.js";
+import { NEAR_STORES, startClientProcess } from "./near-helpers.js";
 
-const CHILD = new URL("../../bench/lib/near-child.ts", import.meta.url).pathname;
 const LEASE_MS = 1000;
 
 // A subscriber that stops answering (frozen by SIGSTOP, or killed) holds a
 // writer at most about one lease, and a frozen one serves nothing stale when
 // it resumes: its lease, on its own monotonic clock, ran out meanwhile.
-for (const [name, env] of [
-  ["embedded store", async () => ({})],
-  ["Redis store", async () => ({ REDIS_URL: (await sharedRedis()).url, NEAR_CACHE: "on" })],
-] as const) {
+for (const [name, env] of NEAR_STORES) {
   describe(`near-cache, a subscriber that stops answering: ${name}`, function () {
     this.timeout(60_000);
     let server: TestServer;
@@ -23,7 +19,7 @@ for (const [name, env] of [
     after(async () => server?.stop());
     beforeEach(async () => {
       ns = `frozen-${Math.random().toString(36).slice(2)}`;
-      child = Child.start(CHILD);
+      child = startClientProcess();
       await child.call("open", { address: server.address, namespace: ns, near: true });
       pid = await child.call<number>("pid");
     });

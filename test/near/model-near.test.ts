@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { startTestServer, type TestServer } from "../helpers/app.js";
-import { sharedRedis } from "../helpers/redis-server.js";
 import { freshSeed, seedFor } from "../helpers/seed.js";
 import { checkHistory, describeViolations } from "../model/checker.js";
 import { historyArb, SMALL_SHAPE } from "../model/history.js";
 import { runHistory } from "../model/run-history.js";
 import { nearTarget } from "./near-target.js";
+import { NEAR_STORES } from "./near-helpers.js";
 
 // The model checker with near-caching readers and writers on other clients:
 // random concurrent histories, no stale read, no miss the model forbids.
@@ -45,5 +45,4 @@ function nearModelSuite(name: string, env: () => Promise<Record<string, string>>
   });
 }
 
-nearModelSuite("embedded store", async () => ({}));
-nearModelSuite("Redis store", async () => ({ REDIS_URL: (await sharedRedis()).url, NEAR_CACHE: "on" }));
+for (const [name, env] of NEAR_STORES) nearModelSuite(name, env);

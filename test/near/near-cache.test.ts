@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import type { NearCacheEvent, TaggedCacheClient } from "../../clients/typescript/src/index.js";
 import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js";
-import { sharedRedis } from "../helpers/redis-server.js";
-import { until, warm } from "./near-helpers.js";
+import { NEAR_STORES, until, warm } from "./near-helpers.js";
 
 function nearSuite(name: string, env: () => Promise<Record<string, string>>): void {
   describe(`near-cache: ${name}`, function () {
@@ -81,5 +80,4 @@ function nearSuite(name: string, env: () => Promise<Record<string, string>>): vo
   });
 }
 
-nearSuite("embedded store", async () => ({}));
-nearSuite("Redis store", async () => ({ REDIS_URL: (await sharedRedis()).url, NEAR_CACHE: "on" }));
+for (const [name, env] of NEAR_STORES) nearSuite(name, env);

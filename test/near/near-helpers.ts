@@ -1,4 +1,15 @@
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { Child } from "../../bench/lib/child.js";
+import { sharedRedis } from "../helpers/redis-server.js";
+
+/** The stores the near-cache suites run on, with the server settings that turn Watch on. */
+export const NEAR_STORES: readonly (readonly [string, () => Promise<Record<string, string>>])[] = [
+  ["embedded store", async () => ({})],
+  ["Redis store", async () => ({ REDIS_URL: (await sharedRedis()).url, NEAR_CACHE: "on" })],
+];
+
+/** A client in its own process (bench/lib/near-child.ts): a writer, or a near-cache to freeze or kill. */
+export const startClientProcess = (): Child => Child.start("./near-child.ts");
 
 /** Resolves once `cond` holds, polling; fails after `ms`. */
 export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
