@@ -99,6 +99,8 @@ export async function startApp(
     reloadTokens: () => reloadTokens(auth, config.auth.tokensFile, log),
     inFlight,
     stop: async () => {
+      // Watch streams never end by themselves: they would hold the drain.
+      hub?.endAll("the server is shutting down");
       await server.shutdown(listen.shutdownGraceMs);
       await metricsServer?.close();
       // A Redis that does not answer must not hold the exit past the grace.

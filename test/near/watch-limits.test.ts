@@ -100,6 +100,22 @@ describe("Watch: authorisation and limits", function () {
     }
   });
 
+  it("ends Watch streams UNAVAILABLE when the server drains, so they do not hold the drain", async () => {
+    const other = await startTestServer({ SHUTDOWN_GRACE_MS: "10000" });
+    const c = new Client(other.address, credentials.createInsecure());
+    try {
+      const w = watch(c);
+      send(w.call, { subscribe: ["drain"], heartbeatId: 1n });
+      while (w.events.length === 0) await new Promise((r) => setTimeout(r, 5));
+      const t0 = performance.now();
+      await other.stop();
+      expect(performance.now() - t0, "ms to stop").to.be.below(5000);
+      expect((await w.ended).code).to.equal(status.UNAVAILABLE);
+    } finally {
+      c.close();
+    }
+  });
+
   it("answers FAILED_PRECONDITION where the near-cache is off", async () => {
     const off = await startTestServer({ NEAR_CACHE: "off" });
     const c = new Client(off.address, credentials.createInsecure());

@@ -37,6 +37,7 @@ const monotonicMs = () => performance.now();
 export class WatchHub {
   private readonly byNamespace = new Map<string, Set<WatchSubscriber>>();
   private readonly perPeer = new Map<string, number>();
+  private readonly all = new Set<WatchSubscriber>();
   private open = 0;
 
   constructor(readonly settings: NearSettings, readonly now: () => number = monotonicMs) {}
@@ -55,12 +56,23 @@ export class WatchHub {
     }
     this.open++;
     this.perPeer.set(peer, mine + 1);
-    return new WatchSubscriber(this, sink, () => {
+    const sub: WatchSubscriber = new WatchSubscriber(this, sink, () => {
+      this.all.delete(sub);
       this.open--;
       const left = (this.perPeer.get(peer) ?? 1) - 1;
       if (left === 0) this.perPeer.delete(peer);
       else this.perPeer.set(peer, left);
     });
+    this.all.add(sub);
+    return sub;
+  }
+
+  /**
+   * Ends every stream (the server is draining): subscribers stop being
+   * renewed and writers wait out their leases, as for any dropped one.
+   */
+  endAll(reason: string): void {
+    for (const s of [...this.all]) s.drop(reason, "unavailable");
   }
 
   /** Adds `subscriber` to the watchers of `namespace`. */

@@ -7,8 +7,8 @@ export interface EventSink {
   sendChange(seq: number, change: Change): void;
   /** Answers a heartbeat with the lease granted, in ms. */
   sendHeartbeat(heartbeatId: bigint, leaseMs: number): void;
-  /** Ends the stream: the subscriber was dropped (slow, limits). */
-  end(reason: string): void;
+  /** Ends the stream: the subscriber was dropped (slow, limits: resource_exhausted; draining: unavailable). */
+  end(reason: string, code: "resource_exhausted" | "unavailable"): void;
 }
 
 interface Pending {
@@ -116,10 +116,10 @@ export class WatchSubscriber {
   }
 
   /** Ends the stream and stops renewing; writers wait for the lease to lapse. */
-  drop(reason: string): void {
+  drop(reason: string, code: "resource_exhausted" | "unavailable" = "resource_exhausted"): void {
     if (this.dropped) return;
     this.dropped = true;
-    this.sink.end(reason);
+    this.sink.end(reason, code);
     this.armLapse();
   }
 

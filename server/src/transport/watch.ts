@@ -62,7 +62,7 @@ export function watchHandler(ctx: HandlerContext) {
         sendChange: (seq, change) => void call.write(changeEvent(seq, change)),
         sendHeartbeat: (id, leaseMs) =>
           void call.write(create(WatchResponseSchema, { kind: WatchEventKind.HEARTBEAT, heartbeatId: id, leaseMs: BigInt(leaseMs) })),
-        end: (reason) => fail({ code: status.RESOURCE_EXHAUSTED, details: reason }),
+        end: (reason, code) => fail({ code: code === "unavailable" ? status.UNAVAILABLE : status.RESOURCE_EXHAUSTED, details: reason }),
       });
     } catch (err) {
       return fail(refusal(err, ctx));
