@@ -17,12 +17,17 @@ export interface NearCacheEvent {
 
 /** Counters of a near-cache since the client was made. */
 export interface NearCacheStats {
+  /** Reads served from memory. */
   hits: number;
+  /** Reads that went to the server (absent, expired, or the lease not fresh). */
   misses: number;
+  /** Entries pushed out by `maxBytes`. */
   evictions: number;
+  /** Entries removed because the server reported a change. */
   drops: number;
-  /** Entries held now, and their size in bytes (values plus keys and tags). */
+  /** Entries held now. */
   entries: number;
+  /** Their size in bytes (values plus keys and tags, and a fixed overhead each). */
   bytes: number;
 }
 
