@@ -19,11 +19,29 @@ export interface NearCacheOptions {
   heartbeatMs?: number;
 }
 
-/** Taken before a remote read: its result may enter the near-cache only if nothing changed since. */
+/** Taken before a remote read: its result may enter the near-cache only if nothing changed it since. */
 export interface Ticket {
   readonly epoch: number;
-  readonly generation: number;
+  /** Changes of the namespace seen before the read was sent. */
+  readonly mark: number;
   readonly sentAt: number;
+}
+
+/** The recent changes of one namespace, for admitting reads that crossed them. */
+interface ChangeLog {
+  /** Changes seen in all; `recent` holds the last ones, numbered seen - recent.length + 1 .. seen. */
+  seen: number;
+  readonly recent: WatchResponse[];
+}
+
+// Changes remembered per namespace; a read that crossed more is not kept.
+const LOG_LENGTH = 64;
+
+// Whether a change may affect an entry of `key` carrying `tags`.
+function affects(e: WatchResponse, key: string, tags: readonly string[]): boolean {
+  if (e.kind === WatchEventKind.KEYS) return e.keys.includes(key);
+  if (e.kind === WatchEventKind.TAGS) return e.tags.some((t) => tags.includes(t));
+  return true;
 }
 
 type Call = ClientDuplexStream<WatchRequest, WatchResponse>;
@@ -50,7 +68,7 @@ export class NearCache {
   private readonly heartbeats = new Map<bigint, { sentAt: number; namespaces: string[] }>();
   private readonly wanted = new Set<string>();
   private readonly confirmed = new Set<string>();
-  private readonly generations = new Map<string, number>();
+  private readonly logs = new Map<string, ChangeLog>();
   private ackSeq = 0n;
   private ackScheduled = false;
   private timer: NodeJS.Timeout | undefined;
@@ -98,12 +116,22 @@ export class NearCache {
     if (this.closed) return undefined;
     if (!this.wanted.has(ns)) this.subscribe(ns);
     if (!this.confirmed.has(ns)) return undefined;
-    return { epoch: this.epoch, generation: this.generations.get(ns) ?? 0, sentAt: now() };
+    return { epoch: this.epoch, mark: this.logs.get(ns)?.seen ?? 0, sentAt: now() };
   }
 
-  /** Keeps a remote read's entry, unless a change of its namespace (or a new stream) came since the ticket. */
+  /**
+   * Keeps a remote read's entry, unless the stream changed since the ticket
+   * or a change that may affect the entry came meanwhile (it may have been
+   * applied before the read, or after: the reply cannot tell).
+   */
   admit(ticket: Ticket | undefined, ns: string, key: string, entry: Entry): void {
-    if (ticket === undefined || ticket.epoch !== this.epoch || ticket.generation !== (this.generations.get(ns) ?? 0)) return;
+    if (ticket === undefined || ticket.epoch !== this.epoch) return;
+    const log = this.logs.get(ns);
+    if (log !== undefined && log.seen > ticket.mark) {
+      const crossed = log.seen - ticket.mark;
+      if (crossed > log.recent.length) return;
+      for (let i = log.recent.length - crossed; i < log.recent.length; i++) if (affects(log.recent[i]!, key, entry.tags)) return;
+    }
     this.entries.put(ns, key, entry, ticket.sentAt);
   }
 
@@ -164,7 +192,11 @@ export class NearCache {
     if (e.kind === WatchEventKind.KEYS) this.entries.dropKeys(ns, e.keys);
     else if (e.kind === WatchEventKind.TAGS) this.entries.dropTags(ns, e.tags);
     else this.entries.dropNamespace(ns);
-    this.generations.set(ns, (this.generations.get(ns) ?? 0) + 1);
+    let log = this.logs.get(ns);
+    if (log === undefined) this.logs.set(ns, (log = { seen: 0, recent: [] }));
+    log.seen++;
+    log.recent.push(e);
+    if (log.recent.length > LOG_LENGTH) log.recent.shift();
     // Acknowledged only after the drop: one ack covers a burst of events.
     this.ackSeq = e.seq;
     if (!this.ackScheduled) {
@@ -206,7 +238,7 @@ export class NearCache {
     this.leaseUntil = 0;
     this.confirmed.clear();
     this.heartbeats.clear();
-    this.generations.clear();
+    this.logs.clear();
     this.entries.clear();
   }
 }
