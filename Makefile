@@ -51,7 +51,7 @@ python-deps: ## Install Debian's Python gRPC packages if missing (as root, via a
 # into a wheel offline, and installed into a venv that the interop tests use.
 PY_CLIENT := clients/python
 PY_STAMP := $(PY_CLIENT)/.venv/.stamp
-$(PY_STAMP): node_modules/.installed buf.gen.python.yaml $(PROTOS) $(PY_CLIENT)/pyproject.toml $(wildcard $(PY_CLIENT)/src/taggedcache_client/*.py)
+$(PY_STAMP): node_modules/.installed buf.gen.python.yaml $(PROTOS) $(PY_CLIENT)/pyproject.toml $(wildcard $(PY_CLIENT)/src/taggedcache_client/*.py $(PY_CLIENT)/src/taggedcache_client/*/*.py)
 	test/ensure-python-grpc.sh
 	rm -rf $(PY_CLIENT)/src/taggedcache $(PY_CLIENT)/dist $(PY_CLIENT)/build $(PY_CLIENT)/.venv
 	buf generate --template buf.gen.python.yaml

@@ -5,6 +5,7 @@ import { bulkGet } from "./cases/bulk-get.js";
 import { invalidation } from "./cases/invalidate.js";
 import { memoryPerEntry, serverRss } from "./cases/memory.js";
 import { nearCache } from "./cases/near-cache.js";
+import { peers } from "./cases/peers.js";
 import { unaryCost } from "./cases/unary-cost.js";
 import { throughputSvg } from "./lib/chart.js";
 import type { BenchContext } from "./lib/context.js";
@@ -25,6 +26,7 @@ const ALL_CASES: [string, (ctx: BenchContext) => Promise<Row[]>][] = [
   ["P1 bulk Get", bulkGet],
   ["P2 unary cost", unaryCost],
   ["P3 invalidation", invalidation],
+  ["PEER bentocache, same Redis", peers],
   ["P4 server RSS", serverRss],
   ["P5 near-cache", nearCache],
 ];
@@ -37,8 +39,8 @@ async function main(): Promise<void> {
   const redis = new Redis(redisServer.port, "127.0.0.1");
   const store = await openStore(redisServer.url);
   const server = await startServerProcess(redisServer.url);
-  const ctx: BenchContext = { redisUrl: redisServer.url, redis, store, server };
   const rows: Row[] = [];
+  const ctx: BenchContext = { redisUrl: redisServer.url, redis, store, server, rows };
   try {
     for (const [name, run] of CASES) {
       progress(`${name}…`);

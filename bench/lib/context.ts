@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { RedisStore } from "../../server/src/store/redis-standalone/redis-store.js";
+import type { Row } from "./result.js";
 import type { ServerProcess } from "./server-process.js";
 
 /** What every case gets: the run's Redis and the real server, both already started. */
@@ -11,4 +12,6 @@ export interface BenchContext {
   readonly store: RedisStore;
   /** The real server, in its own process, for the whole run. */
   readonly server: ServerProcess;
+  /** The rows of the cases run so far, for cases that compare with them. */
+  readonly rows: readonly Row[];
 }

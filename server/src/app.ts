@@ -24,6 +24,8 @@ export interface App {
   reloadTokens(): boolean;
   /** Calls, streams and batches the server is working on. */
   readonly inFlight: InFlight;
+  /** Leased Gets waiting for another caller's lease now. */
+  leaseWaiters(): number;
   /** Drains the server (bounded by the configured grace), then closes the store. */
   stop(): Promise<void>;
 }
@@ -63,6 +65,7 @@ export async function startApp(
     if (state === "ready") log.info("store reachable");
     else log.warn("store unreachable; calls fail with UNAVAILABLE");
   });
+  store.onConnectionError?.((err) => log.warn({ cause: err.message }, `store connection failed: ${err.message}`));
   if (!(await store.waitUntilReady(config.store.redisConnectTimeoutMs))) {
     log.warn("store unreachable at start; serving UNAVAILABLE until it answers");
   }
@@ -82,10 +85,12 @@ export async function startApp(
       log.info({ metricsPort: metricsServer.port }, `metrics at http://${observability.metricsHost}:${metricsServer.port}/metrics`);
     }
     const watch = hub === undefined ? undefined : { hub, limits: config.limits };
+    const reflectionRequiresToken = config.auth.reflectionRequiresToken === 1;
     server = await startServer(cache, store, { log, auth, metrics, inFlight, watch }, {
       ...listen,
       credentials: tls.credentials,
       interceptors: tracing === undefined ? [] : [tracing.interceptor],
+      reflectionRequiresToken,
     });
   } catch (err) {
     await metricsServer?.close();
@@ -98,6 +103,7 @@ export async function startApp(
     metricsPort: metricsServer?.port,
     reloadTokens: () => reloadTokens(auth, config.auth.tokensFile, log),
     inFlight,
+    leaseWaiters: () => cache.leaseWaiters.count,
     stop: async () => {
       // Watch streams never end by themselves: they would hold the drain.
       hub?.endAll("the server is shutting down");

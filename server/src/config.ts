@@ -1,5 +1,5 @@
 import { ConfigError } from "./core/errors.js";
-import type { LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
+import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
 import type { NearSettings } from "./core/watch-hub.js";
 
 /**
@@ -11,7 +11,7 @@ import type { NearSettings } from "./core/watch-hub.js";
 export interface Config {
   readonly server: ServerConfig;
   readonly store: StoreConfig;
-  readonly limits: Limits & Lifetimes;
+  readonly limits: Limits & Lifetimes & BatchBudget;
   readonly leases: LeaseSettings;
   readonly auth: AuthConfig;
   readonly observability: ObservabilityConfig;
@@ -29,6 +29,7 @@ export interface ServerConfig {
   readonly maxConcurrentStreams: number;
   readonly maxBatchesInFlight: number;
   readonly maxKeysInFlight: number;
+  readonly maxBytesInFlight: number;
   readonly keepaliveTimeMs: number;
   readonly keepaliveTimeoutMs: number;
   readonly minPingIntervalMs: number;
@@ -52,12 +53,16 @@ export interface StoreConfig {
   /** How long WAIT may block, in ms; derived: half the command timeout, leaving the rest for the reply. */
   readonly redisWaitMs: number;
   readonly memoryMaxEntries: number;
+  /** Bytes the embedded store may hold (values, keys, tags, versions, leases) before evicting. */
+  readonly memoryMaxBytes: number;
 }
 
 /** Authentication. */
 export interface AuthConfig {
   /** JSON file of accepted tokens; undefined: authentication off. */
   readonly tokensFile: string | undefined;
+  /** 1: while a tokens file is loaded, reflection needs a known token; 0: it answers anyone. */
+  readonly reflectionRequiresToken: number;
 }
 
 /** Logs and metrics. */
@@ -110,9 +115,14 @@ export const OPTIONS: readonly Option[] = [
   { section: "limits", key: "maxInvalidateTags", env: "MAX_INVALIDATE_TAGS", kind: "int", fallback: 1000, min: 1, doc: "most tags in one Invalidate" },
   { section: "limits", key: "maxValueBytes", env: "MAX_VALUE_BYTES", kind: "int", fallback: 1_048_576, min: 0, doc: "largest value" },
   { section: "limits", key: "maxBatchKeys", env: "MAX_BATCH_KEYS", kind: "int", fallback: 1000, min: 1, doc: "most keys in one GetMany message" },
+  { section: "limits", key: "maxReplyBytes", env: "MAX_REPLY_BYTES", kind: "int", fallback: 4 * 1_048_576 - ENVELOPE_BYTES, min: 1, doc: "most bytes of values in one GetMany reply, a repeated key counted each time (the default fits a client's 4 MiB receive limit)" },
+  { section: "limits", key: "storeCallBytes", env: "STORE_CALL_BYTES", kind: "int", fallback: 1_048_576, min: 1, doc: "most bytes of values one store call of GetMany returns (one value always fits), so no call holds Redis long" },
+  { section: "limits", key: "storeCallKeys", env: "STORE_CALL_KEYS", kind: "int", fallback: 250, min: 1, doc: "most keys one store call of GetMany reads; larger messages take several calls" },
+  { section: "server", key: "maxBytesInFlight", env: "MAX_BYTES_IN_FLIGHT", kind: "int", fallback: 16 * 1_048_576, min: 1, doc: "bytes of values one GetMany stream may hold unsent before the server stops reading it" },
   { section: "server", key: "maxBatchesInFlight", env: "MAX_BATCHES_IN_FLIGHT", kind: "int", fallback: 16, min: 1, doc: "GetMany messages one stream may have unanswered before the server stops reading it" },
   { section: "store", key: "redisCommandTimeoutMs", env: "REDIS_COMMAND_TIMEOUT_MS", kind: "int", fallback: 1000, min: 1, doc: "a Redis command unanswered this long fails as UNAVAILABLE" },
   { section: "store", key: "redisConnectTimeoutMs", env: "REDIS_CONNECT_TIMEOUT_MS", kind: "int", fallback: 2000, min: 1, doc: "connection attempt timeout" },
+  { section: "store", key: "memoryMaxBytes", env: "MEMORY_MAX_BYTES", kind: "int", fallback: 256 * 1_048_576, min: 1_048_576, doc: "memory the embedded store's entries, versions and leases may take before the least recently used are evicted" },
   { section: "store", key: "memoryMaxEntries", env: "MEMORY_MAX_ENTRIES", kind: "int", fallback: 100_000, min: 1, doc: "entries the embedded store keeps before evicting the least recently used" },
   { section: "server", key: "shutdownGraceMs", env: "SHUTDOWN_GRACE_MS", kind: "int", fallback: 10_000, min: 0, doc: "on SIGTERM, how long in-flight calls may take to finish" },
   { section: "observability", key: "logLevel", env: "LOG_LEVEL", kind: "string", fallback: "info", doc: "trace, debug, info, warn, error or fatal" },
@@ -120,7 +130,9 @@ export const OPTIONS: readonly Option[] = [
   { section: "leases", key: "maxLeaseLifetimeMs", env: "MAX_LEASE_LIFETIME_MS", kind: "int", fallback: 600_000, min: 1, doc: "longest lease lifetime, and longest wait, a Get may ask for" },
   { section: "leases", key: "leaseWaitMs", env: "LEASE_WAIT_MS", kind: "int", fallback: 10_000, min: 0, doc: "how long a Get waits for another caller's lease when it names no wait (the call's deadline also bounds it)" },
   { section: "leases", key: "leaseRecheckMs", env: "LEASE_RECHECK_MS", kind: "int", fallback: 250, min: 1, doc: "a waiting Get re-checks at least this often, should a wake-up notice be lost" },
+  { section: "leases", key: "maxLeaseWaiters", env: "MAX_LEASE_WAITERS", kind: "int", fallback: 1000, min: 1, doc: "leased Gets this server lets wait for another caller's lease at once; past it, RESOURCE_EXHAUSTED" },
   { section: "auth", key: "tokensFile", env: "TOKENS_FILE", kind: "optional", fallback: undefined, doc: "JSON file of accepted tokens (re-read on SIGHUP); unset: authentication off" },
+  { section: "auth", key: "reflectionRequiresToken", env: "REFLECTION_REQUIRES_TOKEN", kind: "int", fallback: 1, min: 0, max: 1, doc: "1: with TOKENS_FILE set, reflection needs a known token; 0: reflection answers anyone" },
   { section: "server", key: "tlsCertFile", env: "TLS_CERT_FILE", kind: "optional", fallback: undefined, doc: "server certificate chain (PEM); with TLS_KEY_FILE turns TLS on" },
   { section: "server", key: "tlsKeyFile", env: "TLS_KEY_FILE", kind: "optional", fallback: undefined, doc: "server private key (PEM)" },
   { section: "server", key: "tlsClientCaFile", env: "TLS_CLIENT_CA_FILE", kind: "optional", fallback: undefined, doc: "CA (PEM) client certificates must chain to; set: mutual TLS" },
@@ -137,7 +149,7 @@ export const OPTIONS: readonly Option[] = [
   { section: "store", key: "redisClusterNodes", env: "REDIS_CLUSTER_NODES", kind: "addresses", fallback: undefined, doc: "Redis Cluster seed nodes, host:port,host:port; instead of REDIS_URL" },
   { section: "store", key: "redisSentinels", env: "REDIS_SENTINELS", kind: "addresses", fallback: undefined, doc: "Sentinels of a Redis primary, host:port,host:port; instead of REDIS_URL" },
   { section: "store", key: "redisSentinelName", env: "REDIS_SENTINEL_NAME", kind: "string", fallback: "mymaster", doc: "name of the primary the Sentinels watch" },
-  { section: "store", key: "redisWaitReplicas", env: "REDIS_WAIT_REPLICAS", kind: "int", fallback: 1, min: 0, doc: "with Cluster or Sentinel: replicas that must hold a new tag version before Invalidate returns (0: do not wait)" },
+  { section: "store", key: "redisWaitReplicas", env: "REDIS_WAIT_REPLICAS", kind: "int", fallback: 1, min: 0, doc: "with Cluster or Sentinel: replicas that must hold a write (Invalidate, InvalidateAll, Set, Delete) before it returns; UNAVAILABLE when fewer confirm (0: do not wait)" },
   { section: "near", key: "nearCache", env: "NEAR_CACHE", kind: "string", fallback: "auto", doc: "the Watch stream of client near-caches: on, off, or auto (on with the embedded store only: with Redis, turn it on only when this server is the only one writing to that Redis)" },
   { section: "near", key: "nearLeaseMs", env: "NEAR_LEASE_MS", kind: "int", fallback: 2000, min: 10, doc: "near-cache lease a heartbeat grants; a write waits at most about this long for a subscriber that stopped answering" },
   { section: "near", key: "nearMaxSubscribers", env: "NEAR_MAX_SUBSCRIBERS", kind: "int", fallback: 1000, min: 1, doc: "Watch streams one server holds at once" },

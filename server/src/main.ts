@@ -1,11 +1,20 @@
 import { helpText, loadConfig } from "./config.js";
 import { StartupError } from "./core/errors.js";
-import { createLogger } from "./log.js";
-import { startApp } from "./app.js";
+import { createLogger, routeGrpcLogs } from "./log.js";
+import { startApp, type App } from "./app.js";
 
 // load config → open store → start server; SIGTERM/SIGINT → drain → exit 0;
 // SIGHUP → re-read the tokens file. A StartupError exits 2, anything else 1.
 async function main(): Promise<void> {
+  // First of all: without a handler a SIGHUP kills the process, and one sent
+  // while the server starts (a reload racing a restart) would. One that
+  // arrives before the app is up re-reads the tokens once it is.
+  let app: App | undefined;
+  let reloadWhenUp = false;
+  process.on("SIGHUP", () => {
+    if (app === undefined) reloadWhenUp = true;
+    else app.reloadTokens();
+  });
   const argv = process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(helpText());
@@ -13,15 +22,18 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(argv);
   const log = createLogger(config.observability.logLevel);
-  const app = await startApp(config, log);
-  log.info({ host: config.server.host, port: app.port }, `listening on ${config.server.host}:${app.port}`);
+  routeGrpcLogs(log);
+  const running = await startApp(config, log);
+  app = running;
+  if (reloadWhenUp) running.reloadTokens();
+  log.info({ host: config.server.host, port: running.port }, `listening on ${config.server.host}:${running.port}`);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal, graceMs: config.server.shutdownGraceMs }, "draining");
-    app.stop().then(
+    running.stop().then(
       () => {
         log.info("stopped");
         process.exit(0);
@@ -34,7 +46,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGHUP", () => app.reloadTokens());
 }
 
 main().catch((err) => {

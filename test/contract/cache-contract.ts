@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { KeyScheme } from "../../server/src/store/keys.js";
 import { bytes, sleep, text, type TestServer } from "../helpers/app.js";
 
 /** How a contract run gets its server and empties its store between tests. */
@@ -7,13 +8,24 @@ export interface ContractTarget {
   start(): Promise<TestServer>;
   /** Empties the store; called before each test. */
   flush(server: TestServer): Promise<void>;
+  /**
+   * Removes the namespace's version (`tag` undefined) or a tag's version, as
+   * an eviction or expiry would: a DEL of its key on Redis.
+   */
+  evictVersion(server: TestServer, namespace: string, tag: string | undefined): Promise<void>;
+}
+
+/** The Redis key of a namespace's version (`tag` undefined) or of a tag's version. */
+export function versionKey(server: TestServer, namespace: string, tag: string | undefined): string {
+  const keys = new KeyScheme(server.config.store.keyPrefix).forNamespace(namespace);
+  return tag === undefined ? keys.allKey : keys.tagPrefix + tag;
 }
 
 /**
  * Starts the target's server for the enclosing suite (handing it to `ready`),
  * flushes its store before each test and stops it afterwards.
  */
-export function useTarget(target: ContractTarget, ready: (server: TestServer) => void): void {
+export function useTarget(target: Pick<ContractTarget, "start" | "flush">, ready: (server: TestServer) => void): void {
   let server: TestServer | undefined;
   before(async () => {
     server = await target.start();

@@ -43,7 +43,7 @@ export function guardedSetSteps(cluster: () => RedisCluster): void {
         },
       });
       notices = new LeaseNotices(() => redis.duplicate());
-      const leases = new ClusterLeases(intercepted, new KeyScheme("tc"), new RandomVersions(), 60_000, notices);
+      const leases = new ClusterLeases(intercepted, new KeyScheme("tc"), new RandomVersions(), 60_000, notices, { waitReplicas: 0, waitMs: 0 });
       setGuarded = (key, versions) => leases.setGuarded("ns", key, bytes("v"), ["t"], 0, { versions, leaseId: undefined });
     });
     after(async () => {
@@ -51,7 +51,11 @@ export function guardedSetSteps(cluster: () => RedisCluster): void {
       redis?.disconnect();
       await store?.close();
     });
-    beforeEach(() => cluster().flush());
+    beforeEach(async () => {
+      await cluster().flush();
+      // Versions exist before the miss: a token that saw none is refused outright.
+      await store.set("ns", "seed", bytes("x"), ["t"], 0);
+    });
 
     let setGuarded: (key: string, versions: Miss["versions"]) => Promise<boolean>;
     const miss = async (key: string) => (await store.get("ns", key, ["t"])) as Miss;

@@ -4,6 +4,8 @@ import { bytes, rejection, sleep, text, type TestServer } from "../helpers/app.j
 import { useTarget, type ContractTarget } from "./cache-contract.js";
 
 const INVALID_ARGUMENT = 3;
+// The namespace of the client the contract uses.
+const NS = "default";
 
 /** Version tokens and leases: the same behaviour from every store. */
 export function leaseContract(name: string, target: ContractTarget): void {
@@ -17,6 +19,7 @@ export function leaseContract(name: string, target: ContractTarget): void {
 
     describe("version tokens", () => {
       it("come with every miss and none with a hit", async () => {
+        await c.set("other", bytes("x"), { tags: ["a"] });
         const miss = await c.read("k", { tags: ["a"] });
         expect(miss.entry).to.equal(undefined);
         expect(miss.versionToken).to.be.instanceOf(Uint8Array);
@@ -48,6 +51,34 @@ export function leaseContract(name: string, target: ContractTarget): void {
         await c.invalidate("z");
         expect(await c.set("k", bytes("v"), { tags: ["a"], versionToken: miss.versionToken })).to.equal(true);
         expect(text(await c.get("k"))).to.equal("v");
+      });
+
+      it("refuse a Set after a miss that saw no version, and create it, so the next miss's Set stores", async () => {
+        const first = await c.read("k", { tags: ["a"] });
+        expect(await c.set("k", bytes("early"), { tags: ["a"], versionToken: first.versionToken })).to.equal(false);
+        expect(await c.get("k")).to.equal(undefined);
+        const second = await c.read("k", { tags: ["a"] });
+        expect(await c.set("k", bytes("v"), { tags: ["a"], versionToken: second.versionToken })).to.equal(true);
+        expect(text(await c.get("k"))).to.equal("v");
+      });
+
+      // Issue 11, fault 4: the miss saw no version; an Invalidate created one,
+      // which was then evicted, so the Set finds none again.
+      it("refuse a Set when a tag the miss saw absent was invalidated and its version evicted", async () => {
+        await c.set("other", bytes("x"));
+        const miss = await c.read("k", { tags: ["a"] });
+        await c.invalidate("a");
+        await target.evictVersion(server, NS, "a");
+        expect(await c.set("k", bytes("stale"), { tags: ["a"], versionToken: miss.versionToken })).to.equal(false);
+        expect(await c.get("k")).to.equal(undefined);
+      });
+
+      it("refuse a Set when the namespace the miss saw absent was invalidated and its version evicted", async () => {
+        const miss = await c.read("k");
+        await c.invalidateAll();
+        await target.evictVersion(server, NS, undefined);
+        expect(await c.set("k", bytes("stale"), { versionToken: miss.versionToken })).to.equal(false);
+        expect(await c.get("k")).to.equal(undefined);
       });
 
       it("must cover the Set's tags", async () => {
@@ -104,6 +135,21 @@ export function leaseContract(name: string, target: ContractTarget): void {
         expect(r.entry).to.equal(undefined);
         expect(r.leaseToken).to.equal(undefined);
         expect(r.waited).to.equal(true);
+      });
+
+      it("carry real versions: the holder's Set stores the first time, for a tag never seen", async () => {
+        const first = await c.read("k", { tags: ["new"], lease: true });
+        expect(await c.set("k", bytes("v"), { tags: ["new"], leaseToken: first.leaseToken })).to.equal(true);
+        expect(text(await c.get("k"))).to.equal("v");
+      });
+
+      it("end with a Set refused for a version token that saw a version absent", async () => {
+        const plain = await c.read("k", { tags: ["a"] });
+        const leased = await c.read("k", { tags: ["a"], lease: true });
+        const tokens = { versionToken: plain.versionToken, leaseToken: leased.leaseToken };
+        expect(await c.set("k", bytes("early"), { tags: ["a"], ...tokens })).to.equal(false);
+        const next = await c.read("k", { tags: ["a"], lease: { waitMs: 0 } });
+        expect(next.leaseToken).to.be.instanceOf(Uint8Array);
       });
 
       it("end with a refused Set, and the next caller gets the lease", async () => {

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { RedisCluster } from "../helpers/redis-cluster.js";
 import { bytes, sleep, startTestServer, text, type TestServer } from "../helpers/app.js";
-import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { ask } from "../helpers/redis-server.js";
+import { cacheContract, versionKey, type ContractTarget } from "./cache-contract.js";
 import { guardedSetSteps } from "./cluster-guarded-set.js";
+import { getManyBudgetContract, SMALL_BUDGET } from "./get-many-budget.js";
 import { leaseContract } from "./lease-contract.js";
 
 describe("Redis Cluster (3 masters, 3 replicas)", () => {
@@ -15,9 +17,19 @@ describe("Redis Cluster (3 masters, 3 replicas)", () => {
   const target: ContractTarget = {
     start: () => startTestServer({ REDIS_CLUSTER_NODES: cluster.nodesVariable, MAX_BATCH_KEYS: "100" }),
     flush: () => cluster.flush(),
+    // Only the master of the key's slot deletes it; the others refuse (MOVED).
+    evictVersion: async (server, namespace, tag) => {
+      for (const node of await cluster.nodes()) {
+        if (node.role === "master") await ask(node.server, (r) => r.del(versionKey(server, namespace, tag)));
+      }
+    },
   };
   cacheContract("Redis Cluster store", target);
   leaseContract("Redis Cluster store", target);
+  getManyBudgetContract("Redis Cluster store", {
+    ...target,
+    start: () => startTestServer({ REDIS_CLUSTER_NODES: cluster.nodesVariable, ...SMALL_BUDGET }),
+  });
   guardedSetSteps(() => cluster);
 
   describe("leases across servers", () => {

@@ -1,6 +1,7 @@
 import { PRIMARY_NAME, RedisSentinelSetup } from "../helpers/redis-sentinel.js";
+import { ask } from "../helpers/redis-server.js";
 import { startTestServer } from "../helpers/app.js";
-import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { cacheContract, versionKey, type ContractTarget } from "./cache-contract.js";
 import { leaseContract } from "./lease-contract.js";
 
 let setup: RedisSentinelSetup | undefined;
@@ -16,6 +17,9 @@ const target: ContractTarget = {
     return { ...server, stop: async () => { await server.stop(); await setup?.stop(); } };
   },
   flush: async () => setup!.flush(),
+  evictVersion: async (server, namespace, tag) => {
+    await ask(await setup!.primary(), (r) => r.del(versionKey(server, namespace, tag)));
+  },
 };
 cacheContract("Redis store under Sentinel (primary, replica, 3 sentinels)", target);
 leaseContract("Redis store under Sentinel", target);

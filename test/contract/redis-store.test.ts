@@ -1,6 +1,7 @@
 import { sharedRedis } from "../helpers/redis-server.js";
 import { startTestServer } from "../helpers/app.js";
-import { cacheContract, type ContractTarget } from "./cache-contract.js";
+import { cacheContract, versionKey, type ContractTarget } from "./cache-contract.js";
+import { getManyBudgetContract, SMALL_BUDGET } from "./get-many-budget.js";
 import { leaseContract } from "./lease-contract.js";
 
 const target: ContractTarget = {
@@ -10,6 +11,15 @@ const target: ContractTarget = {
     await redis.flushall();
     await redis.quit();
   },
+  evictVersion: async (server, namespace, tag) => {
+    const redis = (await sharedRedis()).connect();
+    await redis.del(versionKey(server, namespace, tag));
+    await redis.quit();
+  },
 };
 cacheContract("Redis store", target);
 leaseContract("Redis store", target);
+getManyBudgetContract("Redis store", {
+  ...target,
+  start: async () => startTestServer({ REDIS_URL: (await sharedRedis()).url, ...SMALL_BUDGET }),
+});

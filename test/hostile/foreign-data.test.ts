@@ -74,8 +74,11 @@ describe("foreign data under our keys", () => {
     expect(await c.get("k")).to.equal(undefined);
     const token = (await c.read("k", { tags: ["x"] })).versionToken;
     expect(token).to.not.equal(undefined);
-    // The token records "no version" and the Set finds none: it stores, under a fresh version.
-    expect(await c.set("k", bytes("guarded"), { tags: ["x"], versionToken: token })).to.equal(true);
+    // The token records "no version": the Set is refused and replaces the
+    // foreign data with a fresh version, under which the next miss's Set stores.
+    expect(await c.set("k", bytes("guarded"), { tags: ["x"], versionToken: token })).to.equal(false);
+    const again = (await c.read("k", { tags: ["x"] })).versionToken;
+    expect(await c.set("k", bytes("guarded"), { tags: ["x"], versionToken: again })).to.equal(true);
     expect(text(await c.get("k"))).to.equal("guarded");
     await redis.del(`fd:t:{${NS.length}:${NS}}:x`);
     await redis.rpush(`fd:t:{${NS.length}:${NS}}:x`, "not a version");

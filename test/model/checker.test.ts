@@ -14,6 +14,11 @@ const set = (s: number, e: number, key: string, tags: string[], value: string) =
 const get = (s: number, e: number, key: string, seen: Seen | undefined, tags?: string[]) =>
   at(s, e, { kind: "get", ns: "n", key, tags }, { reads: [{ key, tags, seen }] });
 const inv = (s: number, e: number, tags: string[]) => at(s, e, { kind: "invalidate", ns: "n", tags });
+const evict = (s: number, e: number, tag: string | undefined) =>
+  at(s, e, { kind: "evict", ns: "n", namespace: tag === undefined, tags: tag === undefined ? [] : [tag] });
+// A fill of k with tags: its read missed at [s, tokenAt], its guarded Set ended at e.
+const fill = (s: number, tokenAt: number, e: number, tags: string[], value: string, stored: boolean | undefined) =>
+  at(s, e, { kind: "fill", ns: "n", key: "k", tags, lease: false, gap: 0 }, { reads: [{ key: "k", tags, seen: undefined }], tokenAt, value, stored });
 const strict = { strictMisses: true };
 
 describe("model checker", () => {
@@ -69,5 +74,40 @@ describe("model checker", () => {
     expect(checkHistory([set(1, 2, "k", ["a"], "v1"), inv(3, 5, ["a"]), get(4, 6, "k", undefined)], strict)).to.deep.equal([]);
     expect(checkHistory([set(1, 2, "k", [], "v1"), set(3, 5, "k", [], "v2"), get(4, 6, "k", undefined)], strict)).to.deep.equal([]);
     expect(checkHistory([set(1, 2, "k", ["a"], "v1"), get(3, 4, "k", undefined, ["b"])], strict)).to.deep.equal([]);
+  });
+
+  it("accepts a refused guarded Set, and a stored one's value when nothing invalidated it", () => {
+    const refused = [fill(1, 2, 3, ["a"], "v1", false), get(4, 5, "k", undefined)];
+    expect(checkHistory(refused, strict)).to.deep.equal([]);
+    const stored = [fill(1, 2, 3, ["a"], "v1", true), get(4, 5, "k", { value: "v1", tags: ["a"] })];
+    expect(checkHistory(stored, strict)).to.deep.equal([]);
+    expect(checkHistory([fill(1, 2, 3, ["a"], "v1", true), get(4, 5, "k", undefined)], strict).map((v) => v.kind)).to.deep.equal(["missed"]);
+  });
+
+  it("flags a guarded Set's value when an invalidation began after its token arrived", () => {
+    const h = [fill(1, 2, 6, ["a"], "v1", true), inv(3, 4, ["a"]), get(7, 8, "k", { value: "v1", tags: ["a"] })];
+    expect(checkHistory(h, strict).map((v) => v.kind)).to.deep.equal(["stale: invalidated before its guarded Set"]);
+    const all = at(3, 7, { kind: "invalidateAll", ns: "n" });
+    expect(checkHistory([fill(1, 2, 6, [], "v1", undefined), all, get(8, 9, "k", { value: "v1", tags: [] })], strict).map((v) => v.kind))
+      .to.deep.equal(["stale: invalidated before its guarded Set"]);
+  });
+
+  it("allows a guarded Set's value when the invalidation overlapped its read", () => {
+    const h = [fill(1, 3, 6, ["a"], "v1", true), inv(2, 4, ["a"]), get(7, 8, "k", { value: "v1", tags: ["a"] })];
+    expect(checkHistory(h, strict)).to.deep.equal([]);
+  });
+
+  it("does not count an eviction between token and Set against a guarded Set's value", () => {
+    const h = [fill(1, 2, 6, ["a"], "v1", true), evict(3, 4, "a"), get(7, 8, "k", { value: "v1", tags: ["a"] })];
+    expect(checkHistory(h, { strictMisses: false })).to.deep.equal([]);
+  });
+
+  it("flags a hit after an eviction of its version, and lets an eviction explain a miss", () => {
+    const tag = [set(1, 2, "k", ["a"], "v1"), evict(3, 4, "a"), get(5, 6, "k", { value: "v1", tags: ["a"] })];
+    expect(checkHistory(tag, strict).map((v) => v.kind)).to.deep.equal(["stale: invalidated"]);
+    const ns = [set(1, 2, "k", ["a"], "v1"), evict(3, 4, undefined), get(5, 6, "k", { value: "v1", tags: ["a"] })];
+    expect(checkHistory(ns, strict).map((v) => v.kind)).to.deep.equal(["stale: invalidated"]);
+    expect(checkHistory([set(1, 2, "k", ["a"], "v1"), evict(3, 4, "a"), get(5, 6, "k", undefined)], strict)).to.deep.equal([]);
+    expect(checkHistory([set(1, 2, "k", ["a"], "v1"), evict(3, 4, "b"), get(5, 6, "k", undefined)], strict).map((v) => v.kind)).to.deep.equal(["missed"]);
   });
 });

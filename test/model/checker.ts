@@ -13,7 +13,13 @@ export interface CheckOptions {
 
 /** A reply the model does not allow, with the operations that prove it. */
 export interface Violation {
-  readonly kind: "unknown value" | "wrong tags" | "stale: invalidated" | "stale: replaced" | "missed";
+  readonly kind:
+    | "unknown value"
+    | "wrong tags"
+    | "stale: invalidated"
+    | "stale: invalidated before its guarded Set"
+    | "stale: replaced"
+    | "missed";
   readonly read: Recorded;
   readonly lookup: ReadResult;
   /** The operation that makes the reply wrong (the Set read, the invalidation...). */
@@ -22,8 +28,8 @@ export interface Violation {
 
 /**
  * A write as the model sees it: an entry that may be current from when it
- * started. Extension point: a leased Set maps here only when its reply says
- * it was stored, and a refused one maps to nothing.
+ * started. A fill's guarded Set maps here unless its reply says it was
+ * refused; `tokenAt` is when its miss's token arrived.
  */
 interface Write {
   readonly rec: Recorded;
@@ -31,11 +37,14 @@ interface Write {
   readonly key: string;
   readonly tags: readonly string[];
   readonly value: string;
+  readonly tokenAt?: number | undefined;
 }
 
 function writeOf(r: Recorded): Write | undefined {
-  if (r.op.kind !== "set" || r.value === undefined) return undefined;
-  return { rec: r, ns: r.op.ns, key: r.op.key, tags: r.op.tags, value: r.value };
+  const op = r.op;
+  if (r.value === undefined || r.stored === false) return undefined;
+  if (op.kind !== "set" && op.kind !== "fill") return undefined;
+  return { rec: r, ns: op.ns, key: op.key, tags: op.tags, value: r.value, tokenAt: r.tokenAt };
 }
 
 const before = (a: Recorded, b: Recorded) => a.end < b.start;
@@ -44,16 +53,23 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
   sortedSet(a).join("\u0000") === sortedSet(b).join("\u0000");
 const hasFilter = (f: TagFilter): f is readonly string[] => f !== undefined && f.length > 0;
 
-/** Whether `r` replaces a tag version `w` depends on (any outcome). */
+/** Whether `r` invalidates a tag (or the namespace) `w` depends on (any outcome). */
 function invalidates(r: Recorded, w: Write): boolean {
   if (r.op.ns !== w.ns) return false;
   if (r.op.kind === "invalidateAll") return true;
   return r.op.kind === "invalidate" && r.op.tags.some((t) => w.tags.includes(t));
 }
 
-/** Whether `r` removes or overwrites `w`'s entry (any outcome). */
+/** Whether `r` invalidates or evicts a version `w` depends on (any outcome). */
+function replacesVersion(r: Recorded, w: Write): boolean {
+  if (r.op.kind !== "evict") return invalidates(r, w);
+  return r.op.ns === w.ns && (r.op.namespace || r.op.tags.some((t) => w.tags.includes(t)));
+}
+
+/** Whether `r` removes or overwrites `w`'s entry (any outcome but a refusal). */
 function displaces(r: Recorded, w: Write): boolean {
   if (r === w.rec || r.op.ns !== w.ns) return false;
+  if (r.op.kind === "fill") return r.op.key === w.key && r.value !== undefined && r.stored !== false;
   return (r.op.kind === "set" || r.op.kind === "delete") && r.op.key === w.key;
 }
 
@@ -64,7 +80,11 @@ function displaces(r: Recorded, w: Write): boolean {
  *   that started before the read ended, with that Set's tags (and the tags
  *   the read asked for, if any);
  * - no successful Invalidate of one of its tags (or InvalidateAll of its
- *   namespace) ran wholly after that Set and returned before the read began;
+ *   namespace), nor eviction of such a version, ran wholly after that Set
+ *   and returned before the read began;
+ * - for a fill's guarded Set, no such Invalidate even began after its
+ *   miss's token arrived (it refuses the Set, or replaces the versions the
+ *   entry recorded), and returned before the read began;
  * - no successful Delete or other Set of the key did so either (values are
  *   unique, so no concurrent Set can explain the old value);
  * - with `strictMisses`, a miss is wrong when a successful Set returned
@@ -97,9 +117,12 @@ function checkHit(history: readonly Recorded[], byValue: ReadonlyMap<string, Wri
     && (!hasFilter(lookup.tags) || sameSet(lookup.tags, w.tags));
   if (!tagsOk) return { kind: "wrong tags", read, lookup, because: w.rec };
   for (const r of history) {
-    if (!r.ok || !before(w.rec, r) || !before(r, read)) continue;
-    if (invalidates(r, w)) return { kind: "stale: invalidated", read, lookup, because: r };
-    if (displaces(r, w)) return { kind: "stale: replaced", read, lookup, because: r };
+    if (!r.ok || !before(r, read)) continue;
+    if (before(w.rec, r) && replacesVersion(r, w)) return { kind: "stale: invalidated", read, lookup, because: r };
+    if (before(w.rec, r) && displaces(r, w)) return { kind: "stale: replaced", read, lookup, because: r };
+    if (w.tokenAt !== undefined && w.tokenAt < r.start && invalidates(r, w)) {
+      return { kind: "stale: invalidated before its guarded Set", read, lookup, because: r };
+    }
   }
   return undefined;
 }
@@ -111,7 +134,7 @@ function checkMiss(history: readonly Recorded[], writes: readonly Write[], read:
     if (hasFilter(lookup.tags) && !sameSet(lookup.tags, w.tags)) continue;
     // Anything that might land between the Set and the read explains the miss.
     const disturbed = history.some(
-      (r) => (invalidates(r, w) || displaces(r, w)) && !before(r, w.rec) && !before(read, r),
+      (r) => (replacesVersion(r, w) || displaces(r, w)) && !before(r, w.rec) && !before(read, r),
     );
     if (!disturbed) return { kind: "missed", read, lookup, because: w.rec };
   }
@@ -121,7 +144,9 @@ function checkMiss(history: readonly Recorded[], writes: readonly Write[], read:
 /** A readable account of violations, for assertion messages. */
 export function describeViolations(violations: readonly Violation[]): string {
   const op = (r: Recorded) =>
-    `lane ${r.lane} [${r.start}-${r.end}] ${JSON.stringify(r.op)}${r.value ? ` value ${r.value}` : ""}${r.ok ? "" : ` failed ${r.code}`}`;
+    `lane ${r.lane} [${r.start}-${r.end}] ${JSON.stringify(r.op)}${r.value ? ` value ${r.value}` : ""}` +
+    `${r.tokenAt ? ` token at ${r.tokenAt}` : ""}${r.stored === undefined ? "" : r.stored ? " stored" : " refused"}` +
+    `${r.ok ? "" : ` failed ${r.code}`}`;
   return violations
     .map((v) => `${v.kind}: read ${op(v.read)} saw ${JSON.stringify(v.lookup)}${v.because ? `\n  because ${op(v.because)}` : ""}`)
     .join("\n");

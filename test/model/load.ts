@@ -4,15 +4,18 @@ import { seedFor } from "../helpers/seed.js";
 import { historyArb } from "./history.js";
 import { grpcTarget, runHistory, type Recorded } from "./run-history.js";
 
-/** Histories back to back on `loops` loops until `stop()`; every outcome kept for the checker. */
-export function modelLoad(address: string, loops = 3) {
+/**
+ * Histories back to back on `loops` loops until `stop()`; every outcome kept
+ * for the checker. Each call has `deadlineMs` (as grpcTarget's default).
+ */
+export function modelLoad(address: string, loops = 3, deadlineMs = 5000) {
   let running = true;
   const recorded: Recorded[][] = [];
   const base = seedFor("model load", 0);
   const loop = async (l: number) => {
     for (let i = 0; running; i++) {
       const [history] = fc.sample(historyArb(), { numRuns: 1, seed: base + l * 100_000 + i });
-      const target = grpcTarget(address, `load${l}.${i}-`);
+      const target = grpcTarget(address, `load${l}.${i}-`, deadlineMs);
       recorded.push(await runHistory(history!, target));
       target.close();
     }

@@ -1,5 +1,6 @@
 import { TaggedCacheClient, TaggedCacheError } from "../../clients/typescript/src/index.js";
 import type { History, ModelLookup, Op, TagFilter } from "./history.js";
+import { LogicalClock } from "./logical-clock.js";
 
 /** What a read saw: a hit with its value and tags, or a miss (undefined). */
 export interface Seen {
@@ -28,8 +29,18 @@ export interface Recorded {
   readonly code?: number;
   /** For a Set: the unique value it wrote. */
   readonly value?: string;
-  /** For Get (one) and GetMany (one per lookup): what was read. */
+  /** For Get (one), GetMany (one per lookup) and a fill (one): what was read. */
   readonly reads?: readonly ReadResult[];
+  /** For a fill that missed: the tick once its read's reply (the token) arrived. */
+  readonly tokenAt?: number;
+  /** For a fill's guarded Set: whether the server stored it. */
+  readonly stored?: boolean;
+}
+
+/** The token a miss handed out: its lease when granted, else its version token. */
+export interface GuardToken {
+  readonly versionToken?: Uint8Array | undefined;
+  readonly leaseToken?: Uint8Array | undefined;
 }
 
 /** Where a history runs: any TaggedCache reachable through this interface. */
@@ -40,8 +51,17 @@ export interface ModelTarget {
   delete(ns: string, key: string): Promise<unknown>;
   invalidate(ns: string, tags: readonly string[]): Promise<unknown>;
   invalidateAll(ns: string): Promise<unknown>;
+  /** A Get with exactly `tags`, asking for a lease (without waiting) when `lease`. */
+  read(ns: string, key: string, tags: readonly string[], lease: boolean): Promise<{ seen: Seen | undefined; token: GuardToken }>;
+  /** A Set presenting a miss's token; true when stored. */
+  setGuarded(ns: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number, token: GuardToken): Promise<boolean>;
+  /** Removes the namespace's version (`tag` undefined) or a tag's, as an eviction would. */
+  evict(ns: string, tag: string | undefined): Promise<unknown>;
   close(): void;
 }
+
+/** Removes a version of the full (prefixed) namespace, as evicted; see ModelTarget.evict. */
+export type Evict = (namespace: string, tag: string | undefined) => Promise<unknown>;
 
 /** Lifetime of every entry a history writes: long enough never to expire during a run. */
 export const MODEL_LIFETIME_MS = 3_600_000;
@@ -53,9 +73,10 @@ const seen = (e: { value: Uint8Array; tags: readonly string[] } | undefined): Se
 /**
  * A target speaking gRPC to one server, one client per namespace. `prefix` is
  * put before every namespace, so runs that share a server never see each
- * other's entries and need no flush.
+ * other's entries and need no flush. Evictions need `evict`; without it they
+ * fail.
  */
-export function grpcTarget(address: string, prefix: string, deadlineMs = 5000): ModelTarget {
+export function grpcTarget(address: string, prefix: string, deadlineMs = 5000, evict?: Evict): ModelTarget {
   const clients = new Map<string, TaggedCacheClient>();
   const c = (ns: string) => {
     let client = clients.get(ns);
@@ -76,6 +97,15 @@ export function grpcTarget(address: string, prefix: string, deadlineMs = 5000): 
     delete: (ns, key) => c(ns).delete(key),
     invalidate: (ns, tags) => c(ns).invalidate(...tags),
     invalidateAll: (ns) => c(ns).invalidateAll(),
+    read: async (ns, key, tags, lease) => {
+      const r = await c(ns).read(key, { tags: [...tags], lease: lease ? { waitMs: 0 } : undefined });
+      return { seen: seen(r.entry), token: { versionToken: r.versionToken, leaseToken: r.leaseToken } };
+    },
+    setGuarded: (ns, key, value, tags, lifetimeMs, token) => c(ns).set(key, value, { tags: [...tags], lifetimeMs, ...token }),
+    evict: async (ns, tag) => {
+      if (evict === undefined) throw new Error("this target cannot evict versions");
+      return evict(`${prefix}${ns}`, tag);
+    },
     close: () => clients.forEach((client) => client.close()),
   };
 }
@@ -89,53 +119,73 @@ export const valueOf = (lane: number, index: number): string => `v${lane}.${inde
  * histories across an outage.
  */
 export async function runHistory(history: History, target: ModelTarget): Promise<Recorded[]> {
-  let clock = 0;
+  const clock = new LogicalClock<Op>(history.length);
   const out: Recorded[] = [];
-  const encoder = new TextEncoder();
   await Promise.all(
     history.map(async (ops, lane) => {
       for (let index = 0; index < ops.length; index++) {
         const op = ops[index]!;
-        const value = op.kind === "set" ? valueOf(lane, index) : undefined;
-        const start = ++clock;
-        let reads: ReadResult[] | undefined;
+        const start = clock.tick();
+        const done: Done = { value: op.kind === "set" ? valueOf(lane, index) : undefined };
         try {
-          reads = await perform(target, op, value, encoder);
-          out.push({ lane, op, start, end: ++clock, ok: true, value, reads });
+          await perform(target, op, valueOf(lane, index), clock, done);
+          out.push({ lane, op, start, end: clock.tick(op), ok: true, ...done });
         } catch (err) {
           const code = err instanceof TaggedCacheError ? err.code : -1;
-          out.push({ lane, op, start, end: ++clock, ok: false, code, value });
+          out.push({ lane, op, start, end: clock.tick(), ok: false, code, ...done });
         }
       }
+      clock.laneDone();
     }),
   );
   return out;
 }
 
-async function perform(
-  target: ModelTarget,
-  op: Op,
-  value: string | undefined,
-  encoder: TextEncoder,
-): Promise<ReadResult[] | undefined> {
+/** What an operation did, kept even when it fails halfway. */
+type Done = { -readonly [K in "value" | "reads" | "tokenAt" | "stored"]?: Recorded[K] };
+
+const encoder = new TextEncoder();
+
+async function perform(target: ModelTarget, op: Op, value: string, clock: LogicalClock<Op>, done: Done): Promise<void> {
   switch (op.kind) {
     case "set":
       await target.set(op.ns, op.key, encoder.encode(value), op.tags, MODEL_LIFETIME_MS);
-      return undefined;
+      return;
     case "get":
-      return [{ key: op.key, tags: op.tags, seen: await target.get(op.ns, op.key, op.tags) }];
+      done.reads = [{ key: op.key, tags: op.tags, seen: await target.get(op.ns, op.key, op.tags) }];
+      return;
     case "getMany": {
       const results = await target.getMany(op.ns, op.lookups);
-      return op.lookups.map((l, i) => ({ ...l, seen: results[i] }));
+      done.reads = op.lookups.map((l, i) => ({ ...l, seen: results[i] }));
+      return;
     }
     case "delete":
       await target.delete(op.ns, op.key);
-      return undefined;
+      return;
     case "invalidate":
       await target.invalidate(op.ns, op.tags);
-      return undefined;
+      if (op.evicted) for (const tag of op.tags) await target.evict(op.ns, tag);
+      return;
     case "invalidateAll":
       await target.invalidateAll(op.ns);
-      return undefined;
+      if (op.evicted) await target.evict(op.ns, undefined);
+      return;
+    case "evict":
+      if (op.namespace) await target.evict(op.ns, undefined);
+      for (const tag of op.tags) await target.evict(op.ns, tag);
+      return;
+    case "fill": {
+      const r = await target.read(op.ns, op.key, op.tags, op.lease);
+      done.reads = [{ key: op.key, tags: op.tags, seen: r.seen }];
+      if (r.seen !== undefined) return;
+      done.tokenAt = clock.tick();
+      const { ns, tags, gap } = op;
+      const covers = (d: Op) =>
+        d.ns === ns && (d.kind === "invalidateAll" || (d.kind === "invalidate" && d.tags.some((t) => tags.includes(t))));
+      await (gap === "invalidation" ? clock.untilDone(covers) : clock.until(done.tokenAt + gap));
+      done.value = value;
+      done.stored = await target.setGuarded(op.ns, op.key, encoder.encode(value), op.tags, MODEL_LIFETIME_MS, r.token);
+      return;
+    }
   }
 }

@@ -33,10 +33,11 @@ export class Workload {
     private readonly tags = 6,
   ) {}
 
-  /** Runs `workers` loops of random calls until `until` (a performance.now() time). */
-  async runUntil(client: TaggedCacheClient, workers: number, until: number): Promise<void> {
+  /** Runs `workers` loops of random calls until `until`: a performance.now() time, or a function giving it, read before each call. */
+  async runUntil(client: TaggedCacheClient, workers: number, until: number | (() => number)): Promise<void> {
+    const end = typeof until === "number" ? () => until : until;
     const loop = async (lane: number) => {
-      while (performance.now() < until) await this.step(client, lane);
+      while (performance.now() < end()) await this.step(client, lane);
     };
     await Promise.all(Array.from({ length: workers }, (_, lane) => loop(lane)));
   }

@@ -13,6 +13,11 @@ export interface StoreOptions {
   /**
    * Stampede protection: on a miss, one caller (across every client and
    * server) runs the function while the others wait for its value.
+   * Absent: a lease that nobody waits for (`{ waitMs: 0 }`), which still
+   * makes the server create the versions of new tags at the miss, so the
+   * first value computed for them is stored. `false`: no lease; the first
+   * value computed under tags never seen before is then returned but not
+   * stored (its version token records them absent).
    */
   lease?: LeaseOption;
   /** Serializer of the values; default the client's (JSON). */
@@ -33,6 +38,11 @@ export interface GetOrSetOptions<T> extends StoreOptions, CallOptions {
   tags?: readonly string[];
 }
 
+// Without a lease the server creates no versions at a miss, and a version
+// token recording a tag absent never guards a Set: the lease is what makes
+// the first value under new tags storable, at no extra round trip.
+const NO_WAIT_LEASE: LeaseOption = { waitMs: 0 };
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
@@ -46,7 +56,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export async function getOrSet<T>(client: TaggedCacheClient, o: GetOrSetOptions<T>): Promise<Awaited<T>> {
   const start = performance.now();
-  const { key, lease } = o;
+  const { key } = o;
+  const lease = o.lease ?? NO_WAIT_LEASE;
   const tags = [...(o.tags ?? [])];
   const serializer = o.serializer ?? client.serializer;
   const call: CallOptions = { timeoutMs: o.timeoutMs ?? o.deadlineMs, deadline: o.deadline, signal: o.signal, metadata: o.metadata };

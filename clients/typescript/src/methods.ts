@@ -1,5 +1,6 @@
 import { create, fromBinary, toBinary, type DescMessage, type DescMethod } from "@bufbuild/protobuf";
 import { TaggedCache } from "./gen/taggedcache/v1/tagged_cache_pb.js";
+import { REPLY_DECODERS } from "./reply-decoding.js";
 
 /** How to call one RPC with grpc-js: its path and (de)serializers. */
 export interface Method {
@@ -21,7 +22,8 @@ function method(m: DescMethod): Method {
   return {
     path: `/${TaggedCache.typeName}/${m.name}`,
     serialize: encoder(m.input),
-    deserialize: (bytes) => fromBinary(m.output, bytes),
+    // The read path's replies are decoded by hand (reply-decoding.ts).
+    deserialize: REPLY_DECODERS.get(m.output.typeName) ?? ((bytes) => fromBinary(m.output, bytes)),
     empty: () => create(m.output),
   };
 }

@@ -41,6 +41,8 @@ describe("client high level (Redis)", function () {
       runs++;
       return { sum: x + y };
     }, { tags: (x) => [`x:${x}`], lifetimeMs: 60_000, userData: "u" });
+    // A tag never seen before: the miss's lease creates its version, so the
+    // first result is stored.
     expect(await add(1, 2)).to.deep.equal({ sum: 3 });
     expect(await add(1, 2)).to.deep.equal({ sum: 3 });
     expect(runs).to.equal(1);
@@ -53,6 +55,16 @@ describe("client high level (Redis)", function () {
     expect(miss!.info).to.deep.include({ key: "add(1,2)", tags: ["x:1"], hit: false, size: 9, stored: true, userData: "u" });
     expect(miss!.info.fnMs).to.be.at.most(miss!.info.elapsedMs);
     expect(hit!.info).to.deep.include({ key: "add(1,2)", hit: true, size: 9, fnMs: 0 });
+  });
+
+  it("with lease: false, returns but does not store the first result under a tag never seen (its token records it absent)", async () => {
+    let runs = 0;
+    const f = c.cached(async (x: number) => (runs++, x), { key: (x) => `plain:${x}`, tags: ["never-seen"], lease: false });
+    expect(await f(1)).to.equal(1);
+    expect(infos.shift()!.info).to.deep.include({ hit: false, stored: false });
+    expect(await f(1)).to.equal(1);
+    expect(await f(1)).to.equal(1);
+    expect(runs).to.equal(2);
   });
 
   it("caches a decorated method under Class.method and its arguments, not the instance", async () => {

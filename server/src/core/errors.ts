@@ -40,6 +40,17 @@ export class StoreUnavailableError extends CacheError {
   }
 }
 
+/** A GetMany reply would hold more bytes of values than the server sends in one. */
+export class ReplyTooLargeError extends CacheError {
+  constructor(field: string, maxBytes: number) {
+    super(
+      "resource_exhausted",
+      `${field}: the values found take more than ${maxBytes} bytes, the most one reply may hold (MAX_REPLY_BYTES); ask for fewer keys per message`,
+    );
+    this.name = "ReplyTooLargeError";
+  }
+}
+
 /** The store refused the write for lack of memory. */
 export class StoreFullError extends CacheError {
   constructor(message: string, cause?: unknown) {
@@ -64,3 +75,6 @@ export class TokensFileError extends StartupError {}
 
 /** TLS settings that cannot work together, or files that cannot be read. */
 export class TlsConfigError extends StartupError {}
+
+/** The server cannot listen on the address it was given (in use, not ours). */
+export class ListenError extends StartupError {}

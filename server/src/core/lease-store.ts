@@ -22,9 +22,9 @@ export interface LeaseStore {
 
   /**
    * Stores an entry as Store.set does, but only if every version in
-   * `guard.versions` is still current (an absent one still absent); all in
-   * one atomic step. When `guard.leaseId` still holds the key's lease, the
-   * lease ends, stored or not. Waiters of the key are notified whenever the
+   * `guard.versions` is still current; a version recorded absent never is.
+   * All in one atomic step. When `guard.leaseId` still holds the key's
+   * lease, the lease ends, stored or not. Waiters of the key are notified whenever the
    * lease ends or a value is stored while a lease exists. Resolves true when
    * stored.
    */
@@ -36,6 +36,13 @@ export interface LeaseStore {
     lifetimeMs: number,
     guard: Guard,
   ): Promise<boolean>;
+
+  /**
+   * Creates the missing versions of the namespace and `tags` as Store.set
+   * would (never over an existing one), living the least tag-version
+   * lifetime; one step. Used when a token recorded a version as absent.
+   */
+  createVersions(namespace: string, tags: readonly string[]): Promise<void>;
 
   /** Ends the lease if `leaseId` still holds it and notifies waiters; true when it did. */
   release(namespace: string, key: string, leaseId: Uint8Array): Promise<boolean>;

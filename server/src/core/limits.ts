@@ -18,6 +18,16 @@ export interface Limits {
   readonly maxLifetimeMs: number;
 }
 
+/** How GetMany reads a batch from the store (see read-batch.ts). */
+export interface BatchBudget {
+  /** Most bytes of values one reply may hold, a repeated key counted each time. */
+  readonly maxReplyBytes: number;
+  /** Most bytes of values one store call returns (at least one value always is). */
+  readonly storeCallBytes: number;
+  /** Most keys one store call reads. */
+  readonly storeCallKeys: number;
+}
+
 /** Lifetimes the core applies when a request leaves them out. */
 export interface Lifetimes {
   /** Lifetime of an entry whose Set names none. */
@@ -37,4 +47,6 @@ export interface LeaseSettings {
    * one was lost (a dropped subscriber connection, a plain Set).
    */
   readonly leaseRecheckMs: number;
+  /** Most leased Gets of this server waiting for a lease at once; past it, RESOURCE_EXHAUSTED. */
+  readonly maxLeaseWaiters: number;
 }

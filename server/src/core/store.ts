@@ -25,8 +25,13 @@ export interface Store {
    * expired, when any of its tags (or the namespace) was invalidated after it
    * was stored, when a tag version it depends on is gone, or when `tags` is
    * given and differs from the entry's tag set.
+   *
+   * `maxBytes` bounds the bytes of values one call returns: the results stop
+   * before the first hit that would pass it (never before the first
+   * lookup), and the caller asks again for the rest. Each result is checked
+   * and read together, as a lone Get would be.
    */
-  getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]>;
+  getMany(namespace: string, lookups: readonly Lookup[], maxBytes?: number): Promise<LookupResult[]>;
 
   /** Like getMany for a single lookup. */
   get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult>;
@@ -55,6 +60,13 @@ export interface Store {
 
   /** Registers a listener for connection state changes. */
   onStateChange(listener: (state: StoreState) => void): void;
+
+  /**
+   * Registers a listener for the errors of the store's connections, each
+   * distinct one once until the store is ready again: what to log as the
+   * cause while it is unreachable. Stores without connections leave it out.
+   */
+  onConnectionError?(listener: (err: Error) => void): void;
 
   /** Resolves true once reachable, or false after `timeoutMs`. */
   waitUntilReady(timeoutMs: number): Promise<boolean>;

@@ -1,10 +1,13 @@
-import type { LeaseSettings, Lifetimes, Limits } from "./limits.js";
+import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./limits.js";
+import { LeaseWaiters } from "./lease-waiters.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
 import type { Lookup, LookupResult } from "./lookup.js";
+import type { LeaseStore } from "./lease-store.js";
+import { readBatch } from "./read-batch.js";
 import type { Store } from "./store.js";
 import { InvalidArgumentError } from "./errors.js";
 import { checkCovered, checkLeaseOptions, type LeaseOptionsInput } from "./validate-lease.js";
-import { decodeLeaseToken, decodeVersionToken } from "./version-token.js";
+import { decodeLeaseToken, decodeVersionToken, recordsAbsent } from "./version-token.js";
 import {
   checkKey,
   checkLifetime,
@@ -24,11 +27,16 @@ export interface SetTokens {
  * It knows nothing of the transport; errors are CacheErrors.
  */
 export class TaggedCache {
+  /** The leased Gets waiting for another caller's lease; bounded by `maxLeaseWaiters`. */
+  readonly leaseWaiters: LeaseWaiters;
+
   constructor(
     private readonly store: Store,
-    private readonly limits: Limits & Lifetimes,
+    private readonly limits: Limits & Lifetimes & BatchBudget,
     private readonly leaseSettings: LeaseSettings,
-  ) {}
+  ) {
+    this.leaseWaiters = new LeaseWaiters(leaseSettings.maxLeaseWaiters);
+  }
 
   /** Reads one entry; undefined on a miss. `tags` is sorted in place. */
   get(namespace: string, key: string, tags: string[]): Promise<LookupResult> {
@@ -39,7 +47,8 @@ export class TaggedCache {
 
   /**
    * Reads a batch of entries of one namespace, one result per lookup in
-   * order. The lookups' tag arrays are sorted in place.
+   * order; repeated lookups are read once, large batches in several store
+   * calls (see read-batch.ts). The lookups' tag arrays are sorted in place.
    */
   getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
     const ns = checkNamespace(this.limits, namespace);
@@ -54,7 +63,7 @@ export class TaggedCache {
       checkKey(this.limits, l.key, `items[${i}].key`);
       if (l.tags.length > 0) l.tags = checkTags(this.limits, l.tags, `items[${i}].tags`);
     }
-    return lookups.length === 0 ? Promise.resolve([]) : this.store.getMany(ns, lookups);
+    return lookups.length === 0 ? Promise.resolve([]) : readBatch(this.store, ns, lookups, this.limits);
   }
 
   /** Stores an entry; `lifetimeMs` undefined means the default, 0 no expiry. */
@@ -95,7 +104,8 @@ export class TaggedCache {
 
   /**
    * Reads one entry and, on a miss, takes the key's lease or waits for its
-   * holder (see leases.ts). `deadline` is the caller's, in epoch ms.
+   * holder (see leases.ts). `deadline` is the caller's, in epoch ms;
+   * `signal` aborts when the caller has gone.
    */
   getLeased(
     namespace: string,
@@ -103,18 +113,24 @@ export class TaggedCache {
     tags: string[],
     options: LeaseOptionsInput,
     deadline: number,
+    signal?: AbortSignal,
   ): Promise<LeasedGet> {
     const ns = checkNamespace(this.limits, namespace);
     checkKey(this.limits, key);
     const sorted = checkTags(this.limits, tags);
     const { leaseMs, waitMs } = checkLeaseOptions(this.leaseSettings, options);
-    const req = { leaseMs, waitMs, deadline };
-    return leasedGet(this.store.leases, ns, key, sorted, req, this.leaseSettings.leaseRecheckMs);
+    const req = { leaseMs, waitMs, deadline, signal };
+    const { leaseRecheckMs } = this.leaseSettings;
+    return leasedGet(this.store.leases, ns, key, sorted, req, leaseRecheckMs, this.leaseWaiters);
   }
 
   /**
    * Stores an entry only if the versions of the miss named by the tokens are
    * all still current; ends the lease presented. Resolves true when stored.
+   *
+   * A token that recorded a version as absent is refused without a try (see
+   * recordsAbsent), and the refusal creates the missing versions, so the
+   * caller's next miss carries real ones and its next Set can store.
    */
   setGuarded(
     namespace: string,
@@ -133,7 +149,9 @@ export class TaggedCache {
     const fromToken = tokens.versionToken.length > 0;
     const versions = fromToken ? decodeVersionToken(tokens.versionToken) : lease!.versions;
     checkCovered(sorted, versions, fromToken ? "version_token" : "lease_token");
-    return this.store.leases.setGuarded(ns, key, value, sorted, lifetime, { versions, leaseId: lease?.leaseId });
+    const store = this.store.leases;
+    if (recordsAbsent(versions)) return refuseAbsent(store, ns, key, versions.tags, lease?.leaseId);
+    return store.setGuarded(ns, key, value, sorted, lifetime, { versions, leaseId: lease?.leaseId });
   }
 
   /** Gives up a lease; true when the token still held it. */
@@ -142,4 +160,18 @@ export class TaggedCache {
     checkKey(this.limits, key);
     return this.store.leases.release(ns, key, decodeLeaseToken(leaseToken).leaseId);
   }
+}
+
+/** A guarded Set whose token recorded an absent version: nothing stored. */
+async function refuseAbsent(
+  store: LeaseStore,
+  ns: string,
+  key: string,
+  tags: readonly string[],
+  leaseId: Uint8Array | undefined,
+): Promise<false> {
+  // A leased miss creates its versions, so its token records none absent;
+  // a lease presented here anyway ends, as with any refused Set.
+  await Promise.all([store.createVersions(ns, tags), leaseId && store.release(ns, key, leaseId)]);
+  return false;
 }

@@ -62,6 +62,16 @@ export function decodeVersionToken(token: Uint8Array, field = "version_token"): 
   return { ns, tags, tagVersions };
 }
 
+/**
+ * True when the versions record none for the namespace or a tag. Such a
+ * token cannot guard a Set: a version created after the miss (by an
+ * Invalidate) and then evicted or expired leaves the key as empty as it was,
+ * so "still none" proves nothing.
+ */
+export function recordsAbsent(v: Versions): boolean {
+  return v.ns === undefined || v.tagVersions.includes(undefined);
+}
+
 /** A lease token: the lease id followed by the version token of the miss. */
 export function encodeLeaseToken(leaseId: Uint8Array, versions: Versions): Uint8Array {
   return Buffer.concat([leaseId, encodeVersionToken(versions)]);

@@ -28,6 +28,9 @@ export function watchedStore(store: Store, hub: WatchHub): Store {
     acquire: (...a) => store.leases.acquire(...a),
     release: (...a) => store.leases.release(...a),
     watch: (...a) => store.leases.watch(...a),
+    // Only creates versions that were absent, which no cached entry can
+    // depend on: nothing a near-cache holds changes.
+    createVersions: (...a) => store.leases.createVersions(...a),
     setGuarded(ns: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number, guard: Guard) {
       const write = store.leases.setGuarded(ns, key, value, tags, lifetimeMs, guard);
       return thenPublish(hub, { kind: "keys", namespace: ns, keys: [key] }, write, (stored) => stored);

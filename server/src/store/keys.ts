@@ -7,6 +7,8 @@
  *   lease:         <prefix>:l:<len(ns)>:<ns>:<key>
  *   cluster lease: <prefix>:l:{<slot tag>}:<len(ns)>:<ns>:<key>
  *   memory entry:  <len(ns)>:<ns>:<key>   (the embedded store's id of an entry and its lease)
+ *   memory tag:    t<len(ns)>:<ns>:<tag>  (the embedded store's id of a tag version)
+ *   memory ns:     a<ns>                  (the embedded store's id of a namespace version)
  *
  * The namespace is length-prefixed, so no (namespace, key) or (namespace, tag)
  * pair can produce another's key, and the kinds differ in their second part.
@@ -22,6 +24,16 @@ export function namespaceId(ns: string): string {
 /** The embedded store's id of an entry (and of its lease). */
 export function entryId(ns: string, key: string): string {
   return `${namespaceId(ns)}:${key}`;
+}
+
+/** The embedded store's id of a namespace's version. */
+export function namespaceVersionId(ns: string): string {
+  return `a${ns}`;
+}
+
+/** The embedded store's id of a tag's version; never equal to a namespace's. */
+export function tagVersionId(ns: string, tag: string): string {
+  return `t${namespaceId(ns)}:${tag}`;
 }
 
 export interface NamespaceKeys {

@@ -1,6 +1,7 @@
 import type { StoreConfig } from "../config.js";
 import type { Store } from "../core/store.js";
 import { retryDelayMs } from "./redis/connection-options.js";
+import { checkRedisUrl } from "./redis/redis-url.js";
 import { MemoryStore } from "./memory/memory-store.js";
 import { ClusterStore } from "./redis-cluster/cluster-store.js";
 import { RedisStore, type RedisStoreOptions } from "./redis-standalone/redis-store.js";
@@ -32,8 +33,11 @@ export function openStore(config: StoreConfig): Store {
       failoverDetector: true,
     });
   }
-  if (config.redisUrl !== undefined) return new RedisStore(options);
-  return new MemoryStore({ tagLifetimeMs: config.tagLifetimeMs, maxEntries: config.memoryMaxEntries });
+  if (config.redisUrl !== undefined) {
+    checkRedisUrl(config.redisUrl);
+    return new RedisStore(options);
+  }
+  return new MemoryStore({ tagLifetimeMs: config.tagLifetimeMs, maxEntries: config.memoryMaxEntries, maxBytes: config.memoryMaxBytes });
 }
 
 /** Where the store is, for the start-up log; passwords never appear. */

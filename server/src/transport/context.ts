@@ -21,4 +21,6 @@ export interface TransportOptions {
   readonly maxBatchesInFlight: number;
   /** GetMany keys a stream may have unanswered before reading pauses. */
   readonly maxKeysInFlight: number;
+  /** Bytes of values a stream may hold unsent before reading pauses. */
+  readonly maxBytesInFlight: number;
 }

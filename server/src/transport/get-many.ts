@@ -13,6 +13,8 @@ type Call = ServerDuplexStream<GetManyRequest | Undecodable, GetManyResponse>;
 
 interface Slot {
   keys: number;
+  /** Bytes of values in the response. */
+  bytes: number;
   done: boolean;
   response: GetManyResponse | undefined;
   error: CallStatus | undefined;
@@ -22,9 +24,11 @@ interface Slot {
  * One GetMany stream. Every batch goes to the store as soon as it arrives, so
  * batches pipeline; replies leave in request order. At most
  * `maxBatchesInFlight` batches and `maxKeysInFlight` keys may be unanswered,
- * and none are taken while the client is not reading replies, so a slow
- * reader holds bounded memory. Every message's namespace is authorized on its
- * own. A bad or refused batch ends the stream with its status after every
+ * and none are taken while the values read and not yet sent reach
+ * `maxBytesInFlight` or the client is not reading replies, so a slow reader
+ * holds bounded memory: at most `maxBytesInFlight` plus one reply
+ * (`MAX_REPLY_BYTES`) per batch being read. Every message's namespace is
+ * authorized on its own. A bad or refused batch ends the stream with its status after every
  * earlier batch was answered.
  */
 class GetManyStream {
@@ -34,6 +38,7 @@ class GetManyStream {
   private paused = false;
   private congested = false;
   private keysInFlight = 0;
+  private bytesInFlight = 0;
 
   constructor(
     private readonly call: Call,
@@ -58,7 +63,7 @@ class GetManyStream {
   private accept(req: GetManyRequest | Undecodable): void {
     if (this.finished) return;
     const keys = req instanceof Undecodable ? 0 : req.items.length;
-    const slot: Slot = { keys, done: false, response: undefined, error: undefined };
+    const slot: Slot = { keys, bytes: 0, done: false, response: undefined, error: undefined };
     this.queue.push(slot);
     this.addKeys(keys);
     const refused =
@@ -75,7 +80,8 @@ class GetManyStream {
     const hold =
       this.congested ||
       this.queue.length >= this.limits.maxBatchesInFlight ||
-      this.keysInFlight >= this.limits.maxKeysInFlight;
+      this.keysInFlight >= this.limits.maxKeysInFlight ||
+      this.bytesInFlight >= this.limits.maxBytesInFlight;
     if (hold === this.paused) return;
     this.paused = hold;
     if (hold) this.call.pause();
@@ -96,8 +102,12 @@ class GetManyStream {
       let found = 0;
       for (let i = 0; i < hits.length; i++) {
         results[i] = getResponse(hits[i]);
-        if (results[i]!.hit) found++;
+        if (results[i]!.hit) {
+          found++;
+          slot.bytes += results[i]!.value.length;
+        }
       }
+      this.bytesInFlight += slot.bytes;
       this.ctx.metrics.recordGetManyBatch(req.namespace, hits.length, found);
       this.settle(slot, { $typeName: "taggedcache.v1.GetManyResponse", batchId: req.batchId, results }, undefined);
     } catch (err) {
@@ -135,7 +145,12 @@ class GetManyStream {
         this.call.emit("error", slot.error);
         return;
       }
-      if (!this.call.write(slot.response!)) this.congested = true;
+      // The bytes count until the transport has taken the reply.
+      const sent = () => {
+        this.bytesInFlight -= slot.bytes;
+        if (!this.finished) this.throttle();
+      };
+      if (!this.call.write(slot.response!, sent)) this.congested = true;
     }
     if (this.finished) return;
     this.throttle();

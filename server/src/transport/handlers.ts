@@ -9,6 +9,7 @@ import { SetRefusal } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { isRefusal } from "./auth/authorizer.js";
 import { PERMISSIONS } from "./auth/permissions.js";
 import type { Permission } from "./auth/tokens-file.js";
+import { callSignal } from "./call-signal.js";
 import type { HandlerContext, TransportOptions } from "./context.js";
 import { getManyHandler } from "./get-many.js";
 import { getResponse, leasedResponse } from "./responses.js";
@@ -67,7 +68,7 @@ export function handlers(
   return {
     Get: unary<pb.GetRequest, pb.GetResponse>("Get", PERMISSIONS.Get, ctx, async (r, call) => {
       if (r.lease !== undefined) {
-        const leased = await cache.getLeased(r.namespace, r.key, r.tags, r.lease, deadlineOf(call));
+        const leased = await cache.getLeased(r.namespace, r.key, r.tags, r.lease, deadlineOf(call), callSignal(call));
         metrics.recordLeasedGet(r.namespace, leased);
         return leasedResponse(leased);
       }

@@ -3,9 +3,11 @@ import { HealthImplementation } from "grpc-health-check";
 import type { Store } from "../core/store.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import { TaggedCache as TaggedCacheService } from "../gen/taggedcache/v1/tagged_cache_pb.js";
+import { reflectionGate } from "./auth/reflection-gate.js";
 import { CallTracker } from "./call-tracker.js";
 import type { HandlerContext, TransportOptions } from "./context.js";
 import { handlers } from "./handlers.js";
+import { listenError } from "./listen-error.js";
 import { applyPingPolicy, type PingPolicy } from "./ping-policy.js";
 import { addReflection } from "./reflection.js";
 import { serviceDefinition } from "./service-definition.js";
@@ -27,6 +29,8 @@ export interface ListenOptions extends TransportOptions, PingPolicy {
   readonly keepaliveTimeoutMs: number;
   /** Interceptors that see every call before the server's own (tracing). */
   readonly interceptors?: readonly ServerInterceptor[];
+  /** While authentication is on, reflection needs a known token (REFLECTION_REQUIRES_TOKEN). */
+  readonly reflectionRequiresToken: boolean;
 }
 
 /** A started server. */
@@ -57,7 +61,8 @@ export async function startServer(
     "grpc.max_concurrent_streams": options.maxConcurrentStreams,
     "grpc.keepalive_time_ms": options.keepaliveTimeMs,
     "grpc.keepalive_timeout_ms": options.keepaliveTimeoutMs,
-    interceptors: [...(options.interceptors ?? []), tracker.interceptor],
+    // Later interceptors wrap earlier ones: the tracker sees the gate's refusals.
+    interceptors: [...(options.interceptors ?? []), tracker.interceptor, reflectionGate(ctx.auth, options.reflectionRequiresToken)],
   });
   server.addService(serviceDefinition(TaggedCacheService), handlers(cache, ctx, options));
   addReflection(server);
@@ -75,7 +80,7 @@ export async function startServer(
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${options.host}:${options.port}`, options.credentials, (err, p) =>
-      err ? reject(err) : resolve(p),
+      err ? reject(listenError(options.host, options.port, err)) : resolve(p),
     );
   });
   applyPingPolicy(server, options, ctx.log);

@@ -2,10 +2,20 @@ import { ChangeSignal } from "../../core/change-signal.js";
 import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-store.js";
 import { isHit, type LookupResult, type Versions } from "../../core/lookup.js";
 import { entryId } from "../keys.js";
+import { Sized, type ByteBudget, type LruPool } from "./byte-budget-lru.js";
+import { leaseSize } from "./memory-records.js";
 
-interface Lease {
-  readonly id: Buffer;
-  readonly expiresAt: number;
+class Lease extends Sized {
+  constructor(
+    /**
+     * The holder's lease id as a latin1 string: smaller than a Buffer of its
+     * own, and unlike Buffer.from() never a view that keeps a pooled slab alive.
+     */
+    readonly id: string,
+    readonly expiresAt: number,
+  ) {
+    super();
+  }
 }
 
 /** The embedded store's synchronous operations the leases build on (see MemoryStore). */
@@ -18,13 +28,20 @@ export interface MemoryEntries {
 /**
  * Leases and guarded Sets of the embedded store, with the Redis store's
  * semantics. Each method runs to completion without yielding, which makes
- * it as atomic as a Lua script.
+ * it as atomic as a Lua script. Leases count against the store's byte
+ * budget and may be evicted, like lease keys in Redis; watchers are not
+ * records but waiting calls, bounded by the calls a server accepts.
  */
 export class MemoryLeases implements LeaseStore {
-  private readonly leases = new Map<string, Lease>();
+  private readonly leases: LruPool<Lease>;
   private readonly watchers = new Map<string, Set<ChangeSignal>>();
 
-  constructor(private readonly store: MemoryEntries) {}
+  constructor(
+    private readonly store: MemoryEntries,
+    budget: ByteBudget,
+  ) {
+    this.leases = budget.pool();
+  }
 
   async acquire(
     namespace: string,
@@ -40,7 +57,7 @@ export class MemoryLeases implements LeaseStore {
     const now = Date.now();
     const held = this.live(id, now);
     if (held === undefined) {
-      this.leases.set(id, { id: Buffer.from(leaseId), expiresAt: now + leaseMs });
+      this.leases.set(id, new Lease(holder(leaseId), now + leaseMs), leaseSize(id, leaseId));
       return { state: "granted", versions };
     }
     return { state: "busy", versions, leaseLeftMs: held.expiresAt - now };
@@ -58,7 +75,7 @@ export class MemoryLeases implements LeaseStore {
     if (fresh) this.store.put(namespace, key, value, tags, lifetimeMs);
     const id = entryId(namespace, key);
     const held = this.live(id, Date.now());
-    if (held !== undefined && guard.leaseId !== undefined && held.id.equals(guard.leaseId)) {
+    if (held !== undefined && guard.leaseId !== undefined && held.id === holder(guard.leaseId)) {
       this.leases.delete(id);
       this.notify(id);
     } else if (held !== undefined && fresh) {
@@ -67,10 +84,14 @@ export class MemoryLeases implements LeaseStore {
     return fresh;
   }
 
+  async createVersions(namespace: string, tags: readonly string[]): Promise<void> {
+    this.store.versionsOf(namespace, tags, true);
+  }
+
   async release(namespace: string, key: string, leaseId: Uint8Array): Promise<boolean> {
     const id = entryId(namespace, key);
     const held = this.live(id, Date.now());
-    if (held === undefined || !held.id.equals(leaseId)) return false;
+    if (held === undefined || held.id !== holder(leaseId)) return false;
     this.leases.delete(id);
     this.notify(id);
     return true;
@@ -108,8 +129,13 @@ export class MemoryLeases implements LeaseStore {
   }
 }
 
+function holder(leaseId: Uint8Array): string {
+  return Buffer.from(leaseId.buffer, leaseId.byteOffset, leaseId.byteLength).toString("latin1");
+}
+
+// A version recorded absent matches nothing: see recordsAbsent.
 function sameVersion(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
+  if (a === undefined || b === undefined) return false;
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 

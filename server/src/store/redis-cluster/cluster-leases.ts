@@ -3,10 +3,12 @@ import type { Guard, LeaseAttempt, LeaseStore, Watch } from "../../core/lease-st
 import type { Versions } from "../../core/lookup.js";
 import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
 import type { KeyScheme, NamespaceKeys } from "../keys.js";
+import { ensureVersions } from "../redis/ensure-versions.js";
 import type { LeaseNotices } from "../redis/lease-notices.js";
 import type { RandomVersions } from "../redis/random-versions.js";
 import { fromRedisError } from "../redis/redis-errors.js";
 import { bytes } from "../redis/script-args.js";
+import { writeDurably, type Durability } from "../redis/durable-write.js";
 import { clusterLeaseKey } from "./slot-tags.js";
 import { VersionKeys } from "./version-check.js";
 
@@ -30,6 +32,7 @@ export class ClusterLeases implements LeaseStore {
     private readonly versions: RandomVersions,
     private readonly tagLifetimeMs: number,
     private readonly notices: LeaseNotices,
+    private readonly durability: Durability,
   ) {}
 
   async acquire(
@@ -65,7 +68,7 @@ export class ClusterLeases implements LeaseStore {
         if (verdict !== undefined && verdict !== "stale") return { state: "hit", hit: verdict };
         seen = raw.subarray(0, layout.valueAt);
       }
-      const versions = await this.ensureVersions(ns, tags).catch(async (err: unknown) => {
+      const versions = await ensureVersions(this.redis, ns, tags, this.tagLifetimeMs, this.versions).catch(async (err: unknown) => {
         // Without a token the lease is of no use: let the next caller have it.
         if (reply[0] === GRANTED) await this.redis.tcRelease(1, leaseKey, id).catch(() => {});
         throw err;
@@ -101,8 +104,17 @@ export class ClusterLeases implements LeaseStore {
       if (!stored && guard.leaseId === undefined) return false;
       const entry = stored ? encodeEntry(reply, tags, value) : "";
       const leaseKey = this.leaseKey(namespace, key, entryKey);
-      await this.redis.tcStoreEntry(2, entryKey, leaseKey, stored ? 1 : 0, bytes(guard.leaseId), entry, lifetimeMs);
+      const storeArgs = [entryKey, leaseKey, stored ? 1 : 0, bytes(guard.leaseId), entry, lifetimeMs] as const;
+      await writeDurably(this.redis, this.durability, "Set", () => this.redis.tcStoreEntry(2, ...storeArgs), (p) => p.tcStoreEntry(2, ...storeArgs));
       return stored;
+    } catch (err) {
+      throw fromRedisError(err);
+    }
+  }
+
+  async createVersions(namespace: string, tags: readonly string[]): Promise<void> {
+    try {
+      await ensureVersions(this.redis, this.keys.forNamespace(namespace), tags, this.tagLifetimeMs, this.versions);
     } catch (err) {
       throw fromRedisError(err);
     }
@@ -123,18 +135,5 @@ export class ClusterLeases implements LeaseStore {
 
   private leaseKey(namespace: string, key: string, entryKey: string): string {
     return clusterLeaseKey(this.keys, namespace, key, entryKey);
-  }
-
-  /**
-   * The versions of the namespace and `tags`, creating missing ones (as
-   * lease.lua does), so the token names real versions.
-   */
-  private async ensureVersions(ns: NamespaceKeys, tags: readonly string[]): Promise<Versions> {
-    const args: (string | number | Buffer)[] = [ns.allKey, ...tags.map((t) => ns.tagPrefix + t)];
-    // The lease lifetime is no entry's: versions get the least lifetime.
-    args.push(this.tagLifetimeMs, this.tagLifetimeMs);
-    for (let i = 0; i <= tags.length; i++) args.push(this.versions.take());
-    const got = await this.redis.tcEnsureVersionsBuffer(1 + tags.length, ...args);
-    return { ns: got[0], tags, tagVersions: got.slice(1) };
   }
 }

@@ -4,7 +4,7 @@ import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
 import { LeaseNotices } from "../redis/lease-notices.js";
 import { fromRedisError } from "../redis/redis-errors.js";
 import { failFastOptions, retryDelayMs, type Timeouts } from "../redis/connection-options.js";
-import type { Durability } from "../redis/replace-versions.js";
+import type { Durability } from "../redis/durable-write.js";
 import { RedisStoreBase } from "../redis/store-base.js";
 import { ClusterLeases } from "./cluster-leases.js";
 import { groupBySlotAndNode } from "./slot-groups.js";
@@ -18,7 +18,7 @@ export interface ClusterStoreOptions extends Timeouts {
   readonly tagLifetimeMs: number;
   /** Seed nodes; ioredis discovers the others from them. */
   readonly nodes: readonly { host: string; port: number }[];
-  /** Replication an Invalidate waits for. */
+  /** Replication an Invalidate, Set or Delete waits for. */
   readonly durability: Durability;
 }
 
@@ -54,7 +54,7 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
     // Pub/sub on a cluster reaches every node's subscribers; ioredis keeps
     // the subscriber connection on some node and moves it if that node dies.
     this.notices = new LeaseNotices(() => cluster.duplicate([], { enableOfflineQueue: true }));
-    this.leases = new ClusterLeases(cluster, this.keys, this.versions, options.tagLifetimeMs, this.notices);
+    this.leases = new ClusterLeases(cluster, this.keys, this.versions, options.tagLifetimeMs, this.notices, options.durability);
   }
 
   override async close(): Promise<void> {
@@ -66,12 +66,13 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
     return (await this.getMany(namespace, [{ key, tags: tags.slice() }]))[0];
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const entryKeys = lookups.map((l) => ns.entryPrefix + l.key);
-    const out = new Array<LookupResult>(lookups.length);
+    let out: LookupResult[];
     try {
-      const found = await this.readEntries(entryKeys);
+      const found = await this.readEntries(entryKeys, maxBytes);
+      out = new Array<LookupResult>(found.length);
       // The versions of the found entries, and of the requested tags so that
       // a miss can report them (its version token): one MGET, one slot.
       const versionKeys = new VersionKeys(ns);
@@ -106,8 +107,14 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
       // under the replaced version: it misses, it never hits stale.
       const versions = await this.redis.tcEnsureVersionsBuffer(1 + tags.length, ...args);
       const entry = encodeEntry(versions, tags, value);
-      if (lifetimeMs === 0) await this.redis.set(ns.entryPrefix + key, entry);
-      else await this.redis.set(ns.entryPrefix + key, entry, "PX", lifetimeMs);
+      const entryKey = ns.entryPrefix + key;
+      // Only the entry needs a replica: versions lost in a failover make it
+      // miss, as an evicted version does.
+      if (lifetimeMs === 0) {
+        await this.writeDurably("Set", () => this.redis.set(entryKey, entry), (p) => p.set(entryKey, entry));
+      } else {
+        await this.writeDurably("Set", () => this.redis.set(entryKey, entry, "PX", lifetimeMs), (p) => p.set(entryKey, entry, "PX", lifetimeMs));
+      }
     } catch (err) {
       throw fromRedisError(err);
     }
@@ -116,21 +123,26 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
   /**
    * Reads entries with one read-entries.lua call per slot, the calls for one
    * node in one pipeline, all nodes in parallel. Absent entries and data not
-   * in our format are undefined.
+   * in our format are undefined. Each call returns at most `maxBytes` (but
+   * one entry); the result ends before the first key a call left unread.
    */
-  private async readEntries(keys: readonly string[]): Promise<(ReadEntry | undefined)[]> {
+  private async readEntries(keys: readonly string[], maxBytes: number): Promise<(ReadEntry | undefined)[]> {
     const out = new Array<ReadEntry | undefined>(keys.length);
+    const budget = maxBytes === Infinity ? [] : [maxBytes];
+    let answered = keys.length;
     await Promise.all(
       Array.from(groupBySlotAndNode(this.redis, keys), async (slots) => {
         const pipeline = this.redis.pipeline();
-        for (const group of slots) pipeline.tcReadEntriesBuffer(group.length, ...group.map((i) => keys[i]!));
+        for (const group of slots) pipeline.tcReadEntriesBuffer(group.length, ...group.map((i) => keys[i]!), ...budget);
         const replies = (await pipeline.exec()) ?? [];
         for (let s = 0; s < slots.length; s++) {
           const [err, reply] = replies[s] ?? [new Error("no reply")];
           if (err) throw err;
           const group = slots[s]!;
-          for (let j = 0; j < group.length; j++) {
-            const item = (reply as unknown[])[j];
+          const items = reply as unknown[];
+          if (items.length < group.length) answered = Math.min(answered, group[items.length]!);
+          for (let j = 0; j < items.length; j++) {
+            const item = items[j];
             if (!Array.isArray(item)) continue;
             const raw = item[1] as Buffer;
             const layout = parseEntry(raw);
@@ -139,6 +151,7 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
         }
       }),
     );
+    out.length = answered;
     return out;
   }
 

@@ -6,6 +6,8 @@ import type { LeaseNotices } from "../redis/lease-notices.js";
 import type { RandomVersions } from "../redis/random-versions.js";
 import { fromRedisError } from "../redis/redis-errors.js";
 import { bytes } from "../redis/script-args.js";
+import { writeDurably, type Durability } from "../redis/durable-write.js";
+import { ensureVersions } from "../redis/ensure-versions.js";
 import { setArgs } from "./set-args.js";
 import { versionsCreated } from "./versions-reply.js";
 
@@ -25,6 +27,7 @@ export class RedisLeases implements LeaseStore {
     private readonly versions: RandomVersions,
     private readonly tagLifetimeMs: number,
     private readonly notices: LeaseNotices,
+    private readonly durability: Durability,
   ) {}
 
   async acquire(
@@ -70,8 +73,18 @@ export class RedisLeases implements LeaseStore {
     for (const tv of v.tagVersions) args.push(bytes(tv));
     const set = setArgs(ns, key, value, tags, lifetimeMs, this.tagLifetimeMs, this.versions);
     try {
-      const stored = await this.redis.tcSetGuarded(keys.length + set.numKeys, ...keys, ...set.keys, ...args, ...set.argv);
+      const all = [...keys, ...set.keys, ...args, ...set.argv];
+      const n = keys.length + set.numKeys;
+      const stored = await writeDurably(this.redis, this.durability, "Set", () => this.redis.tcSetGuarded(n, ...all), (p) => p.tcSetGuarded(n, ...all));
       return stored === 1;
+    } catch (err) {
+      throw fromRedisError(err);
+    }
+  }
+
+  async createVersions(namespace: string, tags: readonly string[]): Promise<void> {
+    try {
+      await ensureVersions(this.redis, this.keys.forNamespace(namespace), tags, this.tagLifetimeMs, this.versions);
     } catch (err) {
       throw fromRedisError(err);
     }

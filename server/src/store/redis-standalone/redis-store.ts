@@ -5,7 +5,7 @@ import { LeaseNotices } from "../redis/lease-notices.js";
 import { RedisLeases } from "./redis-leases.js";
 import { failFastOptions, type Timeouts } from "../redis/connection-options.js";
 import { fromRedisError } from "../redis/redis-errors.js";
-import type { Durability } from "../redis/replace-versions.js";
+import type { Durability } from "../redis/durable-write.js";
 import { setArgs } from "./set-args.js";
 import { RedisStoreBase } from "../redis/store-base.js";
 import { versionsSeen } from "./versions-reply.js";
@@ -21,12 +21,12 @@ export interface RedisStoreOptions extends Timeouts {
   readonly keyPrefix: string;
   /** Least lifetime of a tag version, in ms (raised to that of its entries). */
   readonly tagLifetimeMs: number;
-  /** Replication an Invalidate waits for; none when omitted. */
+  /** Replication an Invalidate, Set or Delete waits for; none when omitted. */
   readonly durability?: Durability;
 }
 
 /**
- * The Redis store: one script call per Get, GetMany batch, Set and
+ * The Redis store: one script call per Get, GetMany chunk, Set and
  * Invalidate. Commands fail at once while Redis is unreachable (no offline
  * queue, no silent resend) so callers get "unavailable" promptly, and the
  * connection keeps retrying in the background.
@@ -56,7 +56,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
     });
     this.redis.on("close", () => clearStaleSocketTimeout(this.redis));
     this.notices = new LeaseNotices(() => this.redis.duplicate({ enableOfflineQueue: true }));
-    this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices);
+    this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices, this.base.durability);
   }
 
   async get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult> {
@@ -72,7 +72,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
     return toResult(reply[0], tags);
   }
 
-  async getMany(namespace: string, lookups: readonly Lookup[]): Promise<LookupResult[]> {
+  async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const n = lookups.length;
     const args: (string | number)[] = new Array(1 + n + 1);
@@ -84,14 +84,15 @@ export class RedisStore extends RedisStoreBase<Redis> {
       args.push(tags.length);
       for (let j = 0; j < tags.length; j++) args.push(tags[j]!);
     }
+    if (maxBytes !== Infinity) args.push(maxBytes);
     let reply: unknown[];
     try {
       reply = await this.redis.tcGetBuffer(1 + n, ...args);
     } catch (err) {
       throw fromRedisError(err);
     }
-    const out = new Array<LookupResult>(n);
-    for (let i = 0; i < n; i++) out[i] = toResult(reply[i], lookups[i]!.tags);
+    const out = new Array<LookupResult>(reply.length);
+    for (let i = 0; i < reply.length; i++) out[i] = toResult(reply[i], lookups[i]!.tags);
     return out;
   }
 
@@ -104,7 +105,7 @@ export class RedisStore extends RedisStoreBase<Redis> {
   ): Promise<void> {
     const a = setArgs(this.keys.forNamespace(namespace), key, value, tags, lifetimeMs, this.base.tagLifetimeMs, this.versions);
     try {
-      await this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv);
+      await this.writeDurably("Set", () => this.redis.tcSet(a.numKeys, ...a.keys, ...a.argv), (p) => p.tcSet(a.numKeys, ...a.keys, ...a.argv));
     } catch (err) {
       throw fromRedisError(err);
     }

@@ -1,6 +1,9 @@
 import type { EventEmitter } from "node:events";
 import type { StoreState } from "../../core/store.js";
 
+// Distinct causes told per outage; a flood of different ones is cut short.
+const MAX_CAUSES = 16;
+
 /**
  * Follows an ioredis connection or cluster through its "ready" and "close"
  * events and tells listeners when it becomes usable or stops being so.
@@ -8,13 +11,30 @@ import type { StoreState } from "../../core/store.js";
 export class ConnectionState {
   private current: StoreState = "unavailable";
   private readonly listeners: ((state: StoreState) => void)[] = [];
+  private readonly errorListeners: ((err: Error) => void)[] = [];
+  // Error messages already told since the connection was last ready.
+  private readonly causes = new Set<string>();
 
   constructor(private readonly source: EventEmitter) {
     source.on("ready", () => this.set("ready"));
     source.on("close", () => this.set("unavailable"));
-    // Errors surface through the commands that hit them and through state
-    // changes; without a listener ioredis would print every retry.
-    source.on("error", () => {});
+    // Without a listener ioredis would print every retry.
+    source.on("error", (err: Error) => this.failed(err));
+  }
+
+  /**
+   * Registers a listener for the connection's errors until it is ready:
+   * each distinct message once per outage, so retries every 500 ms do not
+   * flood the log, yet the cause (refused, unknown host, auth) is told.
+   */
+  onError(listener: (err: Error) => void): void {
+    this.errorListeners.push(listener);
+  }
+
+  private failed(err: Error): void {
+    if (this.causes.has(err.message) || this.causes.size >= MAX_CAUSES) return;
+    this.causes.add(err.message);
+    for (const listener of this.errorListeners) listener(err);
   }
 
   /** The state last reported. */
@@ -42,6 +62,7 @@ export class ConnectionState {
   private set(state: StoreState): void {
     if (state === this.current) return;
     this.current = state;
+    if (state === "ready") this.causes.clear();
     for (const listener of this.listeners) listener(state);
   }
 }

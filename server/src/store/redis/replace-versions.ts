@@ -1,20 +1,7 @@
 import type { Cluster, Redis } from "ioredis";
-import { StoreUnavailableError } from "../../core/errors.js";
 import type { RandomVersions } from "./random-versions.js";
 import { fromRedisError } from "./redis-errors.js";
-
-/** How an invalidation is made to survive a failover. */
-export interface Durability {
-  /**
-   * Replicas that must hold the new versions before an invalidation returns
-   * (Redis WAIT); 0 does not wait. With replicas and failover, a version
-   * replaced only on the old primary would come back with the promoted
-   * replica and make invalidated entries hit again.
-   */
-  readonly waitReplicas: number;
-  /** How long WAIT may block, in ms. */
-  readonly waitMs: number;
-}
+import { writeDurably, type Durability } from "./durable-write.js";
 
 /**
  * Gives each key (all of one slot) a new random version with invalidate.lua,
@@ -32,22 +19,13 @@ export async function replaceVersions(
   const args: (string | number | Buffer)[] = [...keys, lifetimeMs];
   for (let i = 0; i < keys.length; i++) args.push(versions.take());
   try {
-    if (durability.waitReplicas === 0) {
-      await redis.tcInvalidate(keys.length, ...args);
-      return;
-    }
-    const replies = await redis
-      .pipeline()
-      .tcInvalidate(keys.length, ...args)
-      .wait(durability.waitReplicas, durability.waitMs)
-      .exec();
-    for (const [err] of replies ?? []) if (err) throw err;
-    const acked = replies?.[1]?.[1] as number | undefined;
-    if (acked === undefined || acked < durability.waitReplicas) {
-      throw new StoreUnavailableError(
-        `invalidation confirmed by ${acked ?? 0} of ${durability.waitReplicas} replicas; retry`,
-      );
-    }
+    await writeDurably(
+      redis,
+      durability,
+      "invalidation",
+      () => redis.tcInvalidate(keys.length, ...args),
+      (p) => p.tcInvalidate(keys.length, ...args),
+    );
   } catch (err) {
     throw fromRedisError(err);
   }

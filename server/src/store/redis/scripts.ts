@@ -8,7 +8,8 @@ import type { Cluster, Redis, Result } from "ioredis";
  * count as the first argument. The tcReadEntries, tcEnsureVersions,
  * tcDeleteStale, tcLeaseEntry, tcCheckVersions and tcStoreEntry scripts
  * serve Redis Cluster, where an entry and its versions
- * sit in different slots.
+ * sit in different slots; tcEnsureVersions also creates the versions a
+ * refused version token lacked, in both modes.
  */
 const SCRIPTS = {
   tcGet: "get.lua",

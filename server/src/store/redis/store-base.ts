@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from "ioredis";
+import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import type { Lookup, LookupResult } from "../../core/lookup.js";
 import type { LeaseStore } from "../../core/lease-store.js";
 import type { Store, StoreState } from "../../core/store.js";
@@ -6,7 +6,8 @@ import { ConnectionState } from "./connection-state.js";
 import { KeyScheme } from "../keys.js";
 import { RandomVersions } from "./random-versions.js";
 import { fromRedisError } from "./redis-errors.js";
-import { replaceVersions, type Durability } from "./replace-versions.js";
+import { replaceVersions } from "./replace-versions.js";
+import { writeDurably, type Durability } from "./durable-write.js";
 import { defineScripts } from "./scripts.js";
 
 /** What every Redis-backed store needs besides its connection. */
@@ -15,14 +16,15 @@ export interface StoreBaseOptions {
   readonly keyPrefix: string;
   /** Least lifetime of a tag version, in ms (raised to that of its entries). */
   readonly tagLifetimeMs: number;
-  /** Replication an Invalidate waits for. */
+  /** Replication an Invalidate, Set or Delete waits for. */
   readonly durability: Durability;
 }
 
 /**
  * The part of the store that is the same on one Redis and on Redis Cluster:
  * connection state, Delete (one key), and Invalidate and InvalidateAll,
- * whose keys share the namespace's slot. Subclasses read and write entries.
+ * whose keys share the namespace's slot. Subclasses read and write entries;
+ * every write waits for replicas as `base.durability` asks (writeDurably).
  */
 export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store {
   abstract readonly kind: string;
@@ -61,6 +63,10 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
     this.connection.onChange(listener);
   }
 
+  onConnectionError(listener: (err: Error) => void): void {
+    this.connection.onError(listener);
+  }
+
   /** Resolves once connected, or after `timeoutMs` with false. */
   waitUntilReady(timeoutMs: number): Promise<boolean> {
     return this.connection.waitUntilReady(timeoutMs);
@@ -68,7 +74,9 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
 
   async delete(namespace: string, key: string): Promise<boolean> {
     try {
-      return (await this.redis.del(this.keys.forNamespace(namespace).entryPrefix + key)) === 1;
+      const entryKey = this.keys.forNamespace(namespace).entryPrefix + key;
+      const removed = await this.writeDurably("delete", () => this.redis.del(entryKey), (p) => p.del(entryKey));
+      return removed === 1;
     } catch (err) {
       throw fromRedisError(err);
     }
@@ -92,6 +100,15 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
     }
     // QUIT alone leaves ioredis's Sentinel failover watchers connected.
     this.redis.disconnect();
+  }
+
+  /** One write, made to survive a failover as configured (see writeDurably). */
+  protected writeDurably<T>(
+    what: string,
+    direct: () => Promise<T>,
+    queue: (pipeline: ChainableCommander) => ChainableCommander,
+  ): Promise<T> {
+    return writeDurably(this.redis, this.base.durability, what, direct, queue);
   }
 
   private replace(keys: string[]): Promise<void> {

@@ -10,7 +10,8 @@ KEYS[1]        the namespace version key
 KEYS[2..1+m]   the version keys of the m tags the token covers
 KEYS[2+m..]    ensure-versions.lua's KEYS (namespace, then the Set's tags)
 ARGV[1]        m
-ARGV[2]        the namespace's version at the miss, or "" (it had none)
+ARGV[2]        the namespace's version at the miss, or "" (it had none,
+               which always refuses: lib/version-still.lua)
 ARGV[3..2+m]   each covered tag's version at the miss, or ""
 ARGV[3+m..]    ensure-versions.lua's ARGV
 

@@ -1,7 +1,9 @@
 --[[
 ensure-versions: the first step of a Set on Redis Cluster; reads the versions
 an entry will record, creating missing ones. The entry itself lives in
-another slot and is written by the next step with a plain SET.
+another slot and is written by the next step with a plain SET. In both modes
+it also creates the versions a refused token recorded as absent (with
+ARGV[1] = ARGV[2], the least lifetime).
 
 KEYS[1]       the namespace version key
 KEYS[2..]     the tag-version keys (all in the namespace's slot)

@@ -6,8 +6,13 @@ KEYS[2..]     the entry keys, one per lookup
 ARGV[1]       the namespace's tag-version key prefix
 ARGV[2..]     per lookup, in order: a count c, then c tag names, sorted
               (c = 0: any tag set; otherwise the exact tag set required)
+ARGV[last]    optional: a byte budget. The reply stops before the first hit
+              (never the first lookup) whose entry would take the entries
+              returned past it (never before the first hit); the caller
+              reads the rest in another call.
+              A value read here is checked here: each result is consistent.
 
-Reply: one element per lookup: {pttl, entry} on a hit, where pttl is -1 for
+Reply: one element per lookup (the first ones only, under a budget): {pttl, entry} on a hit, where pttl is -1 for
 an entry that never expires and entry is the stored bytes (format in
 entry-codec.ts); on a miss, the versions seen (for the version token): the
 namespace's, then each requested tag's, each as a length byte and its bytes
@@ -42,6 +47,10 @@ local out = {}
 local a = 2
 -- Entries of a batch share tags: each tag version is read once per call.
 local versionOf = {}
+local budgetAt = 2
+for _ = 2, #KEYS do budgetAt = budgetAt + 1 + tonumber(ARGV[budgetAt]) end
+local budget = tonumber(ARGV[budgetAt])
+local used = 0
 
 for e = 2, #KEYS do
   local want = tonumber(ARGV[a])
@@ -75,6 +84,9 @@ for e = 2, #KEYS do
         pos = nameEnd + VERSION_BYTES + 1
       end
       if verdict == 'hit' then
+        -- The bound keeps one call's reply (and Redis's output buffer) small.
+        if budget and used > 0 and used + #raw > budget then return out end
+        used = used + #raw
         result = { redis.call('PTTL', KEYS[e]), raw }
       elseif verdict == 'stale' then
         redis.call('DEL', KEYS[e])

@@ -11,7 +11,8 @@ KEYS[3..2+m]   the version keys of the m tags the token covers
 KEYS[3+m..]    set.lua's KEYS
 ARGV[1]        m
 ARGV[2]        the lease id presented, or "" for none
-ARGV[3]        the namespace's version at the miss, or "" (it had none)
+ARGV[3]        the namespace's version at the miss, or "" (it had none,
+               which always refuses: lib/version-still.lua)
 ARGV[4..3+m]   each covered tag's version at the miss, or ""
 ARGV[4+m..]    set.lua's ARGV
 
