@@ -4,6 +4,7 @@ import { RedisServer } from "../test/helpers/redis-server.js";
 import { bulkGet } from "./cases/bulk-get.js";
 import { invalidation } from "./cases/invalidate.js";
 import { memoryPerEntry, serverRss } from "./cases/memory.js";
+import { nearCache } from "./cases/near-cache.js";
 import { peers } from "./cases/peers.js";
 import { unaryCost } from "./cases/unary-cost.js";
 import { throughputSvg } from "./lib/chart.js";
@@ -27,6 +28,7 @@ const ALL_CASES: [string, (ctx: BenchContext) => Promise<Row[]>][] = [
   ["P3 invalidation", invalidation],
   ["PEER bentocache, same Redis", peers],
   ["P4 server RSS", serverRss],
+  ["P5 near-cache", nearCache],
 ];
 const CASES = ALL_CASES.filter(([name], i) => i === 0 || ONLY === undefined || ONLY.some((id) => name.startsWith(id)));
 

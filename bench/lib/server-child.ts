@@ -8,7 +8,8 @@ import { startNoopServer } from "./noop-server.js";
 // BENCH_SERVER=cache runs the real server (on REDIS_URL); =noop the no-op one.
 serve({
   async start(): Promise<number> {
-    const config = loadConfig([], { REDIS_URL: process.env.REDIS_URL, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" });
+    const { REDIS_URL, NEAR_CACHE } = process.env;
+    const config = loadConfig([], { REDIS_URL, NEAR_CACHE, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" });
     if (process.env.BENCH_SERVER === "noop") return startNoopServer(config.server.maxReceiveMessageBytes);
     const app = await startApp(config, pino({ level: "warn" }));
     return app.port;

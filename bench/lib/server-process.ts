@@ -26,11 +26,11 @@ export interface ServerProcess {
 /**
  * Starts the real server on `redisUrl`, or the no-op server when `redisUrl`
  * is "noop", in a child process on a free port. Extra `execArgv` (e.g.
- * --cpu-prof) go to that process.
+ * --cpu-prof) go to that process, `extraEnv` (e.g. NEAR_CACHE) to its environment.
  */
-export async function startServerProcess(redisUrl: string, execArgv: string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(redisUrl: string, execArgv: string[] = [], extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const env: Record<string, string> =
-    redisUrl === "noop" ? { BENCH_SERVER: "noop" } : { BENCH_SERVER: "cache", REDIS_URL: redisUrl };
+    redisUrl === "noop" ? { BENCH_SERVER: "noop" } : { BENCH_SERVER: "cache", REDIS_URL: redisUrl, ...extraEnv };
   // BENCH_PROFILE=<dir> writes a CPU profile of every server process there.
   const dir = process.env.BENCH_PROFILE;
   const profile = dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];

@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import { TaggedCache } from "./core/tagged-cache.js";
 import type { Store } from "./core/store.js";
+import { WatchHub } from "./core/watch-hub.js";
+import { watchedStore } from "./core/watched-store.js";
 import { openStore, redactUrl, storeLocation } from "./store/open-store.js";
 import { Metrics } from "./observability/metrics.js";
 import { startMetricsServer, type MetricsServer } from "./observability/metrics-server.js";
@@ -71,7 +73,10 @@ export async function startApp(
   const otlp = tracing === undefined ? openOtlpTracing(observability.otlpEndpoint) : undefined;
   tracing ??= otlp?.tracing;
   if (tracing !== undefined) log.info({ otlpEndpoint: observability.otlpEndpoint }, "tracing on");
-  const cache = new TaggedCache(tracing?.wrapStore(store) ?? store, config.limits, config.leases);
+  const near = config.near.nearCache === "on" || (config.near.nearCache === "auto" && store.kind === "memory");
+  const hub = near ? new WatchHub(config.near) : undefined;
+  const traced = tracing?.wrapStore(store) ?? store;
+  const cache = new TaggedCache(hub === undefined ? traced : watchedStore(traced, hub), config.limits, config.leases);
   let server: RunningServer;
   let metricsServer: MetricsServer | undefined;
   try {
@@ -79,8 +84,9 @@ export async function startApp(
       metricsServer = await startMetricsServer(metrics.registry, observability.metricsHost, observability.metricsPort);
       log.info({ metricsPort: metricsServer.port }, `metrics at http://${observability.metricsHost}:${metricsServer.port}/metrics`);
     }
+    const watch = hub === undefined ? undefined : { hub, limits: config.limits };
     const reflectionRequiresToken = config.auth.reflectionRequiresToken === 1;
-    server = await startServer(cache, store, { log, auth, metrics, inFlight }, {
+    server = await startServer(cache, store, { log, auth, metrics, inFlight, watch }, {
       ...listen,
       credentials: tls.credentials,
       interceptors: tracing === undefined ? [] : [tracing.interceptor],
@@ -99,6 +105,8 @@ export async function startApp(
     inFlight,
     leaseWaiters: () => cache.leaseWaiters.count,
     stop: async () => {
+      // Watch streams never end by themselves: they would hold the drain.
+      hub?.endAll("the server is shutting down");
       await server.shutdown(listen.shutdownGraceMs);
       await metricsServer?.close();
       // A Redis that does not answer must not hold the exit past the grace.

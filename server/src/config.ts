@@ -1,5 +1,6 @@
 import { ConfigError } from "./core/errors.js";
 import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
+import type { NearSettings } from "./core/watch-hub.js";
 
 /**
  * The server's configuration: one typed object in sections, built once from
@@ -14,6 +15,7 @@ export interface Config {
   readonly leases: LeaseSettings;
   readonly auth: AuthConfig;
   readonly observability: ObservabilityConfig;
+  readonly near: NearSettings;
 }
 
 /** How the gRPC server listens, and how it treats connections and streams. */
@@ -148,6 +150,12 @@ export const OPTIONS: readonly Option[] = [
   { section: "store", key: "redisSentinels", env: "REDIS_SENTINELS", kind: "addresses", fallback: undefined, doc: "Sentinels of a Redis primary, host:port,host:port; instead of REDIS_URL" },
   { section: "store", key: "redisSentinelName", env: "REDIS_SENTINEL_NAME", kind: "string", fallback: "mymaster", doc: "name of the primary the Sentinels watch" },
   { section: "store", key: "redisWaitReplicas", env: "REDIS_WAIT_REPLICAS", kind: "int", fallback: 1, min: 0, doc: "with Cluster or Sentinel: replicas that must hold a write (Invalidate, InvalidateAll, Set, Delete) before it returns; UNAVAILABLE when fewer confirm (0: do not wait)" },
+  { section: "near", key: "nearCache", env: "NEAR_CACHE", kind: "string", fallback: "auto", doc: "the Watch stream of client near-caches: on, off, or auto (on with the embedded store only: with Redis, turn it on only when this server is the only one writing to that Redis)" },
+  { section: "near", key: "nearLeaseMs", env: "NEAR_LEASE_MS", kind: "int", fallback: 2000, min: 10, doc: "near-cache lease a heartbeat grants; a write waits at most about this long for a subscriber that stopped answering" },
+  { section: "near", key: "nearMaxSubscribers", env: "NEAR_MAX_SUBSCRIBERS", kind: "int", fallback: 1000, min: 1, doc: "Watch streams one server holds at once" },
+  { section: "near", key: "nearMaxSubscribersPerConnection", env: "NEAR_MAX_SUBSCRIBERS_PER_CONNECTION", kind: "int", fallback: 16, min: 1, doc: "Watch streams one client connection may hold at once" },
+  { section: "near", key: "nearMaxNamespaces", env: "NEAR_MAX_NAMESPACES", kind: "int", fallback: 64, min: 1, doc: "namespaces one Watch stream may subscribe to" },
+  { section: "near", key: "nearMaxPendingEvents", env: "NEAR_MAX_PENDING_EVENTS", kind: "int", fallback: 1024, min: 1, doc: "unacknowledged events a subscriber may have; past it the server drops it (ends its lease)" },
 ];
 
 
@@ -199,8 +207,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (raw.redisClusterNodes !== undefined && /[{}]/.test(String(raw.keyPrefix))) {
     throw new ConfigError("KEY_PREFIX: must not contain { or } with REDIS_CLUSTER_NODES");
   }
+  if (!["auto", "on", "off"].includes(String(raw.nearCache))) {
+    throw new ConfigError(`NEAR_CACHE: expected on, off or auto, got "${String(raw.nearCache)}"`);
+  }
   const sections: Record<keyof Config, Record<string, unknown>> = {
-    server: {}, store: {}, limits: {}, leases: {}, auth: {}, observability: {},
+    server: {}, store: {}, limits: {}, leases: {}, auth: {}, observability: {}, near: {},
   };
   for (const o of OPTIONS) sections[o.section][o.key] = raw[o.key];
   const config = sections as unknown as { -readonly [S in keyof Config]: { -readonly [K in keyof Config[S]]: Config[S][K] } };

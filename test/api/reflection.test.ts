@@ -73,7 +73,7 @@ describe("reflection and health", () => {
     );
     const file = files.find((f: { name: string }) => f.name === "taggedcache/v1/tagged_cache.proto");
     expect(file.service[0].method.map((m: { name: string }) => m.name)).to.deep.equal([
-      "Get", "Set", "Delete", "Invalidate", "InvalidateAll", "GetMany", "Release",
+      "Get", "Set", "Delete", "Invalidate", "InvalidateAll", "GetMany", "Release", "Watch",
     ]);
     const comments = file.sourceCodeInfo.location.map((l: { leadingComments: string }) => l.leadingComments).join("\n");
     expect(comments).to.include("Get reads one entry. A miss is a normal reply");

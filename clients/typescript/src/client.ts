@@ -17,10 +17,13 @@ import {
 } from "./gen/taggedcache/v1/tagged_cache_pb.js";
 import { allMisses, collectHits, getManyStream, type Batches } from "./get-many.js";
 import { getOrSet, type GetOrSetOptions } from "./get-or-set.js";
-import type { Hooks, Logger } from "./hooks.js";
+import { runHook, type Hooks, type Logger } from "./hooks.js";
 import { KeyNames } from "./key-names.js";
 import { METHODS } from "./methods.js";
 import { isDisabled, pickSerializer, type ClientOptions } from "./options.js";
+import type { NearCacheStats } from "./near-cache.js";
+import { nearGetMany, nearRead } from "./near-reads.js";
+import { NearCache } from "./near-watch.js";
 import { leaseRequest, toEntry, toReadResult } from "./responses.js";
 import type { Serializer } from "./serializers.js";
 import type {
@@ -34,6 +37,9 @@ import type {
   SetOptions,
   SetValueOptions,
 } from "./types.js";
+
+// The near-cache of each channel, shared by the namespace views of a client.
+const NEAR = new WeakMap<Channel, NearCache>();
 
 /** Options of getMany(). */
 export interface GetManyOptions extends CallOptions {
@@ -62,6 +68,8 @@ export class TaggedCacheClient {
   readonly logger: Logger | undefined;
   private readonly channel: Channel;
   private readonly names = new KeyNames();
+  private readonly near: NearCache | undefined;
+  private readonly nearNamespace: string;
 
   /**
    * A client of the server at `address` (`host:port`, or any grpc-js
@@ -75,6 +83,20 @@ export class TaggedCacheClient {
     this.serializer = pickSerializer(options.serializer, undefined);
     this.hooks = options.hooks ?? {};
     this.logger = options.logger ?? undefined;
+    if (typeof address === "string" && options.nearCache !== undefined && !this.channel.disabled) {
+      const hooks = this.hooks;
+      const logger = this.logger;
+      NEAR.set(this.channel, new NearCache(this.channel, options.nearCache, (e) => {
+        if (hooks.onNearCache !== undefined) runHook(logger, "onNearCache", () => hooks.onNearCache!(e));
+      }));
+    }
+    this.near = NEAR.get(this.channel);
+    this.nearNamespace = this.namespaceName === "" ? "default" : this.namespaceName;
+  }
+
+  /** Counters of the near-cache (hits, misses, evictions, drops, size); undefined without one. */
+  get nearCacheStats(): NearCacheStats | undefined {
+    return this.near === undefined ? undefined : { ...this.near.stats };
   }
 
   /** True when caching is off (option `disabled` or TAGGEDCACHE_DISABLED=1): reads miss, writes do nothing. */
@@ -96,11 +118,17 @@ export class TaggedCacheClient {
    * takes the key's lease or waits for its holder's value.
    */
   async read(key: string, options: ReadOptions = {}): Promise<ReadResult> {
-    const req = create(GetRequestSchema, {
-      namespace: this.namespaceName, key, tags: [...(options.tags ?? [])], lease: leaseRequest(options.lease),
-      graceMs: toMsBigInt(options.graceMs, "graceMs"),
-    });
-    return toReadResult(await this.channel.unary<GetResponse>(METHODS.get, req, options));
+    const remote = async () => {
+      const req = create(GetRequestSchema, {
+        namespace: this.namespaceName, key, tags: [...(options.tags ?? [])], lease: leaseRequest(options.lease),
+        graceMs: toMsBigInt(options.graceMs, "graceMs"),
+      });
+      return toReadResult(await this.channel.unary<GetResponse>(METHODS.get, req, options));
+    };
+    // A read with grace may be answered stale: it bypasses the near-cache,
+    // which holds and serves only current values.
+    const near = options.graceMs === undefined ? this.near : undefined;
+    return near === undefined ? remote() : nearRead(near, this.nearNamespace, key, options.tags, remote);
   }
 
   /** Reads an entry with its metadata; undefined on a miss. */
@@ -211,7 +239,10 @@ export class TaggedCacheClient {
   /** Looks up many keys over one stream, under one deadline; the Map holds the hits only. */
   getMany(lookups: readonly (string | Lookup)[], options: GetManyOptions | number = {}): Promise<Map<string, Entry>> {
     const o = typeof options === "number" ? { batchSize: options } : options;
-    return collectHits(lookups, o.batchSize ?? 500, (batches) => this.getManyStream(batches, o));
+    const remote = (l: readonly (string | Lookup)[]) => collectHits(l, o.batchSize ?? 500, (batches) => this.getManyStream(batches, o));
+    // As read(): a lookup with grace may be answered stale, so it bypasses the near-cache.
+    const near = (o as { graceMs?: Duration }).graceMs === undefined ? this.near : undefined;
+    return near === undefined ? remote(lookups) : nearGetMany(near, this.nearNamespace, lookups, remote);
   }
 
   /**
@@ -236,8 +267,9 @@ export class TaggedCacheClient {
     return cachedMethod(this, options);
   }
 
-  /** Closes the channel, for this client and every namespace view of it. */
+  /** Closes the channel, for this client and every namespace view of it (emptying the near-cache first). */
   close(): void {
+    this.near?.close();
     this.channel.close();
   }
 }

@@ -90,7 +90,7 @@ export async function getOrSet<T>(client: TaggedCacheClient, o: GetOrSetOptions<
   const info: Mutable<CacheInfo> = {
     key, tags, hit: false, stale: false, elapsedMs: 0, fnMs: 0, leaseWaitMs: 0, size: undefined, stored: undefined, userData: o.userData,
   };
-  const report = (kind: keyof Hooks, err?: unknown) => {
+  const report = (kind: "onHit" | "onMiss" | "onError", err?: unknown) => {
     for (const h of [client.hooks, o.hooks ?? {}]) {
       runHook(client.logger, kind, h[kind] && (() => (kind === "onError" ? h.onError!(err, info) : h[kind]!(info))));
     }

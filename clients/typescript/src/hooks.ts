@@ -1,3 +1,5 @@
+import type { NearCacheEvent } from "./near-cache.js";
+
 /**
  * What the high level reports about each call, as the original library's
  * CacheInfo did.
@@ -33,6 +35,8 @@ export interface Hooks {
   onMiss?(info: CacheInfo): void;
   /** The cache failed; the call went on as a miss. `info` is what was known then. */
   onError?(error: unknown, info: CacheInfo): void;
+  /** The near-cache served a read, missed, evicted or dropped entries (see NearCacheEvent). */
+  onNearCache?(event: NearCacheEvent): void;
 }
 
 /** Where warnings go: failing caches and failing hooks. */

@@ -37,4 +37,5 @@ export const METHODS = {
   invalidateAll: method(TaggedCache.method.invalidateAll),
   getMany: method(TaggedCache.method.getMany),
   release: method(TaggedCache.method.release),
+  watch: method(TaggedCache.method.watch),
 } as const;

@@ -1,6 +1,7 @@
 import { credentials as grpcCredentials, type ChannelCredentials, type ChannelOptions } from "@grpc/grpc-js";
 import type { Duration } from "./duration.js";
 import type { Hooks, Logger } from "./hooks.js";
+import type { NearCacheOptions } from "./near-watch.js";
 import type { RetryOptions } from "./retry.js";
 import { jsonSerializer, type Serializer } from "./serializers.js";
 
@@ -49,6 +50,13 @@ export interface ClientOptions {
    * unless the environment variable `TAGGEDCACHE_DISABLED` is `1` or `true`.
    */
   disabled?: boolean;
+  /**
+   * Keeps hot entries in this process's memory, never stale: served only
+   * while the server's invalidation stream holds a fresh lease (see the
+   * README's "Near-cache"). Off unless given. Call close() when done: the
+   * stream keeps the process alive.
+   */
+  nearCache?: NearCacheOptions;
 }
 
 /** The channel options implied by the client options. */

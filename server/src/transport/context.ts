@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import type { Limits } from "../core/limits.js";
+import type { WatchHub } from "../core/watch-hub.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { Authorizer } from "./auth/authorizer.js";
 import type { InFlight } from "./in-flight.js";
@@ -9,6 +11,8 @@ export interface HandlerContext {
   readonly auth: Authorizer;
   readonly metrics: Metrics;
   readonly inFlight: InFlight;
+  /** The near-cache's subscribers, and the limits namespaces are checked with; undefined: Watch is off. */
+  readonly watch?: { readonly hub: WatchHub; readonly limits: Limits };
 }
 
 /** Limits of the transport itself. */

@@ -15,6 +15,7 @@ import { getManyHandler } from "./get-many.js";
 import { getResponse, leasedResponse } from "./responses.js";
 import { Undecodable } from "./service-definition.js";
 import { failure, undecodableStatus } from "./status.js";
+import { watchHandler } from "./watch.js";
 
 type Unary<Req, Res> = (call: ServerUnaryCall<Req | Undecodable, Res>, done: sendUnaryData<Res>) => void;
 type Call = ServerUnaryCall<unknown, unknown>;
@@ -101,5 +102,6 @@ export function handlers(
       return { $typeName: "taggedcache.v1.InvalidateAllResponse" };
     }),
     GetMany: getManyHandler(cache, ctx, options),
+    Watch: watchHandler(ctx),
   };
 }

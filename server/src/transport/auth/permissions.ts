@@ -22,4 +22,5 @@ export const PERMISSIONS = {
   Invalidate: () => INVALIDATE,
   InvalidateAll: () => ADMIN,
   GetMany: () => READ,
+  Watch: () => READ,
 } as const;

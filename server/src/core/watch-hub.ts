@@ -1,0 +1,111 @@
+import { WatchSubscriber, type EventSink } from "./watch-subscriber.js";
+import { CacheError } from "./errors.js";
+
+/** Settings of the near-cache invalidation stream. */
+export interface NearSettings {
+  /** "auto" (on with the embedded store only), "on" or "off". */
+  readonly nearCache: string;
+  /** Lease a heartbeat grants; a write waits at most about this for a dead subscriber. */
+  readonly nearLeaseMs: number;
+  /** Watch streams one server holds at once. */
+  readonly nearMaxSubscribers: number;
+  /** Watch streams one connection (peer) may hold at once. */
+  readonly nearMaxSubscribersPerConnection: number;
+  /** Namespaces one Watch stream may subscribe to. */
+  readonly nearMaxNamespaces: number;
+  /** Unacknowledged events a subscriber may have before it is dropped. */
+  readonly nearMaxPendingEvents: number;
+}
+
+/** A change that can make a near-cache entry wrong. */
+export type Change =
+  | { readonly kind: "keys"; readonly namespace: string; readonly keys: readonly string[] }
+  | { readonly kind: "tags"; readonly namespace: string; readonly tags: readonly string[] }
+  | { readonly kind: "all"; readonly namespace: string };
+
+const monotonicMs = () => performance.now();
+
+/**
+ * The subscribers of one server process and the changes they must see. A
+ * write calls `publish` after the store applied it and returns once every
+ * subscriber of the namespace acknowledged the change or its lease lapsed.
+ * A namespace nobody watches costs one Map lookup. A subscriber that
+ * disconnects without ending its stream cleanly is kept, as a subscriber
+ * that acknowledges nothing, until its lease lapses: it may still be
+ * serving from its near-cache until then.
+ */
+export class WatchHub {
+  private readonly byNamespace = new Map<string, Set<WatchSubscriber>>();
+  private readonly perPeer = new Map<string, number>();
+  private readonly all = new Set<WatchSubscriber>();
+  private open = 0;
+
+  constructor(readonly settings: NearSettings, readonly now: () => number = monotonicMs) {}
+
+  /** A new subscriber for a stream from `peer`; throws RESOURCE_EXHAUSTED past the limits. */
+  subscribe(peer: string, sink: EventSink): WatchSubscriber {
+    const s = this.settings;
+    if (this.open >= s.nearMaxSubscribers) {
+      throw new CacheError("resource_exhausted", `watch streams: at most ${s.nearMaxSubscribers} per server (NEAR_MAX_SUBSCRIBERS)`);
+    }
+    const mine = this.perPeer.get(peer) ?? 0;
+    if (mine >= s.nearMaxSubscribersPerConnection) {
+      throw new CacheError("resource_exhausted", 
+        `watch streams: at most ${s.nearMaxSubscribersPerConnection} per connection (NEAR_MAX_SUBSCRIBERS_PER_CONNECTION)`,
+      );
+    }
+    this.open++;
+    this.perPeer.set(peer, mine + 1);
+    const sub: WatchSubscriber = new WatchSubscriber(this, sink, () => {
+      this.all.delete(sub);
+      this.open--;
+      const left = (this.perPeer.get(peer) ?? 1) - 1;
+      if (left === 0) this.perPeer.delete(peer);
+      else this.perPeer.set(peer, left);
+    });
+    this.all.add(sub);
+    return sub;
+  }
+
+  /**
+   * Ends every stream (the server is draining): subscribers stop being
+   * renewed and writers wait out their leases, as for any dropped one.
+   */
+  endAll(reason: string): void {
+    for (const s of [...this.all]) s.drop(reason, "unavailable");
+  }
+
+  /** Adds `subscriber` to the watchers of `namespace`. */
+  addWatch(namespace: string, subscriber: WatchSubscriber): void {
+    let set = this.byNamespace.get(namespace);
+    if (set === undefined) this.byNamespace.set(namespace, (set = new Set()));
+    set.add(subscriber);
+  }
+
+  /** Removes `subscriber` from every namespace it watched. */
+  remove(subscriber: WatchSubscriber): void {
+    for (const ns of subscriber.namespaces) {
+      const set = this.byNamespace.get(ns);
+      if (set === undefined) continue;
+      set.delete(subscriber);
+      if (set.size === 0) this.byNamespace.delete(ns);
+    }
+  }
+
+  /** True when some subscriber (live or lapsing) watches `namespace`. */
+  watched(namespace: string): boolean {
+    return this.byNamespace.has(namespace);
+  }
+
+  /**
+   * Sends `change` to every subscriber of its namespace; resolves once each
+   * acknowledged it or its lease lapsed. Never rejects.
+   */
+  publish(change: Change): Promise<void> {
+    const set = this.byNamespace.get(change.namespace);
+    if (set === undefined) return Promise.resolve();
+    const waits: Promise<void>[] = [];
+    for (const s of set) waits.push(s.deliver(change));
+    return waits.length === 1 ? waits[0]! : Promise.all(waits).then(() => {});
+  }
+}

@@ -1,0 +1,36 @@
+import type { TaggedCacheClient } from "../../clients/typescript/src/index.js";
+import { Child } from "../../bench/lib/child.js";
+import { sharedRedis } from "../helpers/redis-server.js";
+
+/** The stores the near-cache suites run on, with the server settings that turn Watch on. */
+export const NEAR_STORES: readonly (readonly [string, () => Promise<Record<string, string>>])[] = [
+  ["embedded store", async () => ({})],
+  ["Redis store", async () => ({ REDIS_URL: (await sharedRedis()).url, NEAR_CACHE: "on" })],
+];
+
+/** A client in its own process (bench/lib/near-child.ts): a writer, or a near-cache to freeze or kill. */
+export const startClientProcess = (): Child => Child.start("./near-child.ts");
+
+/** Resolves once `cond` holds, polling; fails after `ms`. */
+export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * Reads `key` until a read is a near hit: the first reads subscribe the
+ * namespace and fetch the entry remotely, a later one is served from memory.
+ * Fails when that takes more than `ms`.
+ */
+export async function warm(c: TaggedCacheClient, key: string, ms = 10_000): Promise<Uint8Array | undefined> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const before = c.nearCacheStats!.hits;
+    const v = await c.get(key);
+    if (c.nearCacheStats!.hits > before) return v;
+    if (Date.now() > end) throw new Error(`${key} never became a near hit`);
+  }
+}
