@@ -34,8 +34,9 @@ describe("reflection and health, through reflection only, from a stock client", 
   it("describes every service from descriptors a descriptor pool accepts", async () => {
     const cache = await reflect(server, "describe", "taggedcache.v1.TaggedCache");
     expect(cache.file).to.equal("taggedcache/v1/tagged_cache.proto");
-    expect(Object.keys(cache.methods)).to.deep.equal(["Get", "Set", "Delete", "Invalidate", "InvalidateAll", "GetMany", "Release"]);
+    expect(Object.keys(cache.methods)).to.deep.equal(["Get", "Set", "Delete", "Invalidate", "InvalidateAll", "GetMany", "Release", "Watch"]);
     expect(cache.methods.GetMany).to.include({ client_streaming: true, server_streaming: true });
+    expect(cache.methods.Watch).to.include({ client_streaming: true, server_streaming: true });
     const health = await reflect(server, "describe", "grpc.health.v1.Health");
     expect(health.file).to.equal("grpc/health/v1/health.proto");
     expect(Object.keys(health.methods)).to.deep.equal(["Check", "Watch", "List"]);
