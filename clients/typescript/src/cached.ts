@@ -1,6 +1,5 @@
 import type { CallOptions } from "./call-options.js";
-import type { TaggedCacheClient } from "./client.js";
-import { getOrSet, type StoreOptions } from "./get-or-set.js";
+import { getOrSet, type CacheCalls, type StoreOptions } from "./get-or-set.js";
 import type { KeyNames } from "./key-names.js";
 
 /** Options of cached() and of the decorator. */
@@ -20,6 +19,11 @@ export interface CachedOptions<A extends unknown[]> extends StoreOptions, Pick<C
 /** A cached function: the same arguments, a Promise of the same result. */
 export type Cached<A extends unknown[], R> = (...args: A) => Promise<Awaited<R>>;
 
+/** A client that wraps functions as cached() does (TaggedCacheClient is one). */
+export interface CachesFunctions {
+  cached<A extends unknown[], R>(fn: (...args: A) => R, options?: CachedOptions<A>): Cached<A, R>;
+}
+
 /** The default key: the name and the JSON of the arguments. */
 export function defaultKey(name: string, args: readonly unknown[]): string {
   return `${name}(${JSON.stringify(args).slice(1, -1)})`;
@@ -30,7 +34,7 @@ export function defaultKey(name: string, args: readonly unknown[]): string {
  * the key derived from its arguments, computed by `fn` with the same `this`.
  */
 export function cached<A extends unknown[], R>(
-  client: TaggedCacheClient,
+  client: CacheCalls,
   names: KeyNames,
   fn: (...args: A) => R,
   options: CachedOptions<A> = {},

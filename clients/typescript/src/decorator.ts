@@ -1,5 +1,4 @@
-import type { Cached, CachedOptions } from "./cached.js";
-import type { TaggedCacheClient } from "./client.js";
+import type { Cached, CachedOptions, CachesFunctions } from "./cached.js";
 
 /**
  * A method decorator with cached()'s options. It works both as a standard
@@ -31,7 +30,7 @@ function ownerName(self: unknown): string {
  * it, as in the original library, so give a `key` function when results
  * depend on the instance.
  */
-export function cachedMethod<A extends unknown[]>(client: TaggedCacheClient, options: CachedOptions<A>): MethodDecorator<A> {
+export function cachedMethod<A extends unknown[]>(client: CachesFunctions, options: CachedOptions<A>): MethodDecorator<A> {
   const wrap = (method: AnyMethod, methodName: string): AnyMethod => {
     const byName = new Map<string, Cached<unknown[], unknown>>();
     return function (this: unknown, ...args: unknown[]) {

@@ -1,11 +1,24 @@
 import type { CallOptions } from "./call-options.js";
-import type { TaggedCacheClient } from "./client.js";
 import { timeoutMs, type Duration } from "./duration.js";
 import { awaitFactory, FactoryTimeoutError } from "./factory-timeouts.js";
-import type { CacheInfo, Hooks } from "./hooks.js";
+import type { CacheInfo, Hooks, Logger } from "./hooks.js";
 import { runHook } from "./hooks.js";
 import type { Serializer } from "./serializers.js";
-import type { LeaseOption, ReadResult } from "./types.js";
+import type { LeaseOption, ReadOptions, ReadResult, SetOptions } from "./types.js";
+
+/**
+ * What getOrSet() needs of a client (TaggedCacheClient is one): typed here,
+ * not imported, so that the client can offer getOrSet() without a circle.
+ */
+export interface CacheCalls {
+  readonly serializer: Serializer;
+  readonly hooks: Hooks;
+  readonly logger: Logger | undefined;
+  read(key: string, options?: ReadOptions): Promise<ReadResult>;
+  set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean>;
+  release(key: string, leaseToken: Uint8Array, options?: CallOptions): Promise<boolean>;
+  delete(key: string, options?: CallOptions): Promise<boolean>;
+}
 
 /** What getOrSet(), cached() and the decorator share: how a computed value is stored. */
 export interface StoreOptions {
@@ -76,7 +89,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * cancelled by its signal rejects, with the CancelledError. With `graceMs`,
  * a stale value stands in as StoreOptions.graceMs says.
  */
-export async function getOrSet<T>(client: TaggedCacheClient, o: GetOrSetOptions<T>): Promise<Awaited<T>> {
+export async function getOrSet<T>(client: CacheCalls, o: GetOrSetOptions<T>): Promise<Awaited<T>> {
   const start = performance.now();
   const { key } = o;
   const graceMs = o.graceMs;
@@ -182,7 +195,7 @@ export async function getOrSet<T>(client: TaggedCacheClient, o: GetOrSetOptions<
 }
 
 async function readAfterDrop(
-  client: TaggedCacheClient,
+  client: CacheCalls,
   key: string,
   tags: string[],
   lease: LeaseOption | undefined,

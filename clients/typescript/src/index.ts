@@ -40,6 +40,6 @@ export type { MethodDecorator } from "./decorator.js";
 export type { CacheInfo, Hooks, Logger } from "./hooks.js";
 export type { RetryOptions } from "./retry.js";
 export type { NearCacheEvent, NearCacheStats } from "./near-cache.js";
-export type { NearCacheOptions } from "./near-watch.js";
+export type { NearCacheOptions } from "./options.js";
 export { bytesSerializer, jsonSerializer, stringSerializer, type Serializer } from "./serializers.js";
 export { credentials, Metadata } from "@grpc/grpc-js";

@@ -8,16 +8,9 @@ import {
   type WatchRequest,
 } from "./gen/taggedcache/v1/tagged_cache_pb.js";
 import { METHODS } from "./methods.js";
+import type { NearCacheOptions } from "./options.js";
 import { NearEntries, type NearCacheEvent, type NearCacheStats } from "./near-cache.js";
 import type { Entry } from "./types.js";
-
-/** Options of the near-cache (ClientOptions.nearCache). */
-export interface NearCacheOptions {
-  /** Bytes of values, keys and tags held at most; the least recently used go first. */
-  maxBytes: number;
-  /** Heartbeat period in ms; default: a quarter of the lease the server grants. */
-  heartbeatMs?: number;
-}
 
 /** Taken before a remote read: its result may enter the near-cache only if nothing changed it since. */
 export interface Ticket {

@@ -1,7 +1,6 @@
 import { credentials as grpcCredentials, type ChannelCredentials, type ChannelOptions } from "@grpc/grpc-js";
 import type { Duration } from "./duration.js";
 import type { Hooks, Logger } from "./hooks.js";
-import type { NearCacheOptions } from "./near-watch.js";
 import type { RetryOptions } from "./retry.js";
 import { jsonSerializer, type Serializer } from "./serializers.js";
 
@@ -11,6 +10,14 @@ export interface KeepaliveOptions {
   timeMs?: number;
   /** Consider the connection dead when a ping is unanswered this long; default 20000. */
   timeoutMs?: number;
+}
+
+/** Options of the near-cache (ClientOptions.nearCache). */
+export interface NearCacheOptions {
+  /** Bytes of values, keys and tags held at most; the least recently used go first. */
+  maxBytes: number;
+  /** Heartbeat period in ms; default: a quarter of the lease the server grants. */
+  heartbeatMs?: number;
 }
 
 /** Options of a TaggedCacheClient. */
