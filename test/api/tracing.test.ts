@@ -15,7 +15,8 @@ import { expect } from "chai";
 import { pino } from "pino";
 import { startApp, type App } from "../../server/src/app.js";
 import { loadConfig } from "../../server/src/config.js";
-import { GetManyRequestSchema, GetRequestSchema, SetRequestSchema } from "../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
+import { fromBinary } from "@bufbuild/protobuf";
+import { GetManyRequestSchema, GetRequestSchema, GetResponseSchema, ReleaseRequestSchema, SetRequestSchema } from "../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
 import { Tracing } from "../../server/src/observability/tracing.js";
 import { sharedRedis } from "../helpers/redis-server.js";
 
@@ -29,11 +30,12 @@ describe("tracing: a span per RPC and per store call, W3C trace context honoured
   let app: App;
   let client: Client;
 
-  const unary = (rpc: string, body: Uint8Array, metadata = new Metadata()) =>
-    new Promise<number>((resolve) =>
+  const call = (rpc: string, body: Uint8Array, metadata = new Metadata()) =>
+    new Promise<{ code: number; reply?: Buffer }>((resolve) =>
       client.makeUnaryRequest(`/taggedcache.v1.TaggedCache/${rpc}`, identity, identity, Buffer.from(body), metadata, { deadline: Date.now() + 5000 },
-        (err) => resolve(err ? err.code : status.OK)),
+        (err, reply) => resolve({ code: err ? err.code : status.OK, reply })),
     );
+  const unary = async (rpc: string, body: Uint8Array, metadata = new Metadata()) => (await call(rpc, body, metadata)).code;
   const spans = (name: string): ReadableSpan[] => exporter.getFinishedSpans().filter((s) => s.name === name);
   const childrenOf = (parent: ReadableSpan) =>
     exporter.getFinishedSpans().filter((s) => s.parentSpanContext?.spanId === parent.spanContext().spanId);
@@ -74,6 +76,23 @@ describe("tracing: a span per RPC and per store call, W3C trace context honoured
     expect(rpc!.attributes["rpc.grpc.status_code"]).to.equal(status.INVALID_ARGUMENT);
     expect(rpc!.status.code).to.equal(SpanStatusCode.ERROR);
     expect(childrenOf(rpc!)).to.have.length(0); // refused before the store
+  });
+
+  it("gives the lease calls spans of their own: a leased Get's acquire, a Release", async () => {
+    const key = `leased-${Math.random()}`;
+    const get = create(GetRequestSchema, { key, lease: { waitMs: 0n } });
+    const { code, reply } = await call("Get", toBinary(GetRequestSchema, get));
+    expect(code).to.equal(status.OK);
+    const token = fromBinary(GetResponseSchema, reply!).leaseToken;
+    expect(token.length, "a lease was granted").to.be.greaterThan(0);
+    const release = create(ReleaseRequestSchema, { key, leaseToken: token });
+    expect(await unary("Release", toBinary(ReleaseRequestSchema, release))).to.equal(status.OK);
+    const [rpcGet] = spans("taggedcache.v1.TaggedCache/Get");
+    expect(childrenOf(rpcGet!).map((s) => s.name)).to.include("store.leases.acquire");
+    const [rpcRelease] = spans("taggedcache.v1.TaggedCache/Release");
+    const children = childrenOf(rpcRelease!);
+    expect(children.map((s) => s.name)).to.deep.equal(["store.leases.release"]);
+    expect(children[0]!.attributes["db.system"]).to.equal("redis");
   });
 
   it("puts every batch of a GetMany stream under the stream's span", async () => {

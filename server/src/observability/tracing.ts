@@ -30,6 +30,31 @@ const metadataGetter: TextMapGetter<Metadata> = {
 
 // The Store calls that reach Redis; each gets a child span.
 const STORE_CALLS = new Set(["get", "getMany", "set", "delete", "invalidate", "invalidateAll"]);
+// The lease calls that reach it; `watch` only opens a listener and gets none.
+const LEASE_CALLS = new Set(["acquire", "setGuarded", "createVersions", "release"]);
+
+/** `target` with a CLIENT span named `prefix` + call around each of `calls`; other members bound as they are. */
+function spanned<T extends object>(tracer: Tracer, system: string, target: T, calls: ReadonlySet<string>, prefix: string): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      const value = Reflect.get(t, prop, t);
+      if (typeof value !== "function") return value;
+      if (typeof prop !== "string" || !calls.has(prop)) return value.bind(t);
+      return (...args: unknown[]) =>
+        tracer.startActiveSpan(`${prefix}${prop}`, { kind: SpanKind.CLIENT, attributes: { "db.system": system } }, async (span) => {
+          try {
+            return await value.apply(t, args);
+          } catch (err) {
+            span.recordException(err as Error);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+            throw err;
+          } finally {
+            span.end();
+          }
+        });
+    },
+  });
+}
 
 /**
  * Tracing with OpenTelemetry: a SERVER span per RPC, child of the caller's
@@ -92,31 +117,10 @@ export class Tracing {
     });
   };
 
-  /** `store`, with a span around each call that reaches its backend. */
+  /** `store`, with a span around each call that reaches its backend, its lease calls included. */
   wrapStore(store: Store): Store {
-    const tracer = this.tracer;
-    return new Proxy(store, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target);
-        if (typeof value !== "function") return value;
-        if (typeof prop !== "string" || !STORE_CALLS.has(prop)) return value.bind(target);
-        return (...args: unknown[]) =>
-          tracer.startActiveSpan(
-            `store.${prop}`,
-            { kind: SpanKind.CLIENT, attributes: { "db.system": target.kind } },
-            async (span) => {
-              try {
-                return await value.apply(target, args);
-              } catch (err) {
-                span.recordException(err as Error);
-                span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-                throw err;
-              } finally {
-                span.end();
-              }
-            },
-          );
-      },
-    });
+    const leases = spanned(this.tracer, store.kind, store.leases, LEASE_CALLS, "store.leases.");
+    const calls = spanned(this.tracer, store.kind, store, STORE_CALLS, "store.");
+    return new Proxy(calls, { get: (target, prop) => (prop === "leases" ? leases : Reflect.get(target, prop)) });
   }
 }
