@@ -1,5 +1,5 @@
 import { ConfigError } from "./core/errors.js";
-import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./core/limits.js";
+import type { BatchBudget, LeaseSettings, Lifetimes, Limits, ReadSharing } from "./core/limits.js";
 import type { NearSettings } from "./core/watch-hub.js";
 
 /**
@@ -11,7 +11,7 @@ import type { NearSettings } from "./core/watch-hub.js";
 export interface Config {
   readonly server: ServerConfig;
   readonly store: StoreConfig;
-  readonly limits: Limits & Lifetimes & BatchBudget;
+  readonly limits: Limits & Lifetimes & BatchBudget & ReadSharing;
   readonly leases: LeaseSettings;
   readonly auth: AuthConfig;
   readonly observability: ObservabilityConfig;
@@ -118,6 +118,7 @@ export const OPTIONS: readonly Option[] = [
   { section: "limits", key: "maxReplyBytes", env: "MAX_REPLY_BYTES", kind: "int", fallback: 4 * 1_048_576 - ENVELOPE_BYTES, min: 1, doc: "most bytes of values in one GetMany reply, a repeated key counted each time (the default fits a client's 4 MiB receive limit)" },
   { section: "limits", key: "storeCallBytes", env: "STORE_CALL_BYTES", kind: "int", fallback: 1_048_576, min: 1, doc: "most bytes of values one store call of GetMany returns (one value always fits), so no call holds Redis long" },
   { section: "limits", key: "storeCallKeys", env: "STORE_CALL_KEYS", kind: "int", fallback: 250, min: 1, doc: "most keys one store call of GetMany reads; larger messages take several calls" },
+  { section: "limits", key: "storeReadsInFlight", env: "STORE_READS_IN_FLIGHT", kind: "int", fallback: 64, min: 1, doc: "most store calls of GetMany running at once on this server, all streams together; the others wait, taking turns by connection" },
   { section: "server", key: "maxBytesInFlight", env: "MAX_BYTES_IN_FLIGHT", kind: "int", fallback: 16 * 1_048_576, min: 1, doc: "bytes of values one GetMany stream may hold unsent before the server stops reading it" },
   { section: "server", key: "maxBatchesInFlight", env: "MAX_BATCHES_IN_FLIGHT", kind: "int", fallback: 16, min: 1, doc: "GetMany messages one stream may have unanswered before the server stops reading it" },
   { section: "store", key: "redisCommandTimeoutMs", env: "REDIS_COMMAND_TIMEOUT_MS", kind: "int", fallback: 1000, min: 1, doc: "a Redis command unanswered this long fails as UNAVAILABLE" },

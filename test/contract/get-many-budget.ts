@@ -7,9 +7,9 @@ import { useTarget, type ContractTarget } from "./cache-contract.js";
 /**
  * The budget a server under this contract must be started with (merge it
  * into the target's variables): small enough that a batch of a few keys
- * takes several store calls.
+ * takes several store calls, which queue one at a time at the read gate.
  */
-export const SMALL_BUDGET = { STORE_CALL_KEYS: "3", STORE_CALL_BYTES: "100", MAX_REPLY_BYTES: "2000" } as const;
+export const SMALL_BUDGET = { STORE_CALL_KEYS: "3", STORE_CALL_BYTES: "100", MAX_REPLY_BYTES: "2000", STORE_READS_IN_FLIGHT: "1" } as const;
 
 const valueOf = (i: number): Uint8Array => new TextEncoder().encode(`v${i}:`.padEnd(10 + ((i * 37) % 60), "x"));
 

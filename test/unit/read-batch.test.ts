@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { ReplyTooLargeError } from "../../server/src/core/errors.js";
+import { CallGoneError, ReplyTooLargeError } from "../../server/src/core/errors.js";
 import type { Lookup, LookupResult } from "../../server/src/core/lookup.js";
 import { readBatch } from "../../server/src/core/read-batch.js";
+import { ReadGate } from "../../server/src/core/read-gate.js";
 import { MemoryStore } from "../../server/src/store/memory/memory-store.js";
 
 /** The embedded store, recording the keys of every getMany call. */
@@ -57,5 +58,22 @@ describe("readBatch", () => {
     expect(err).to.be.instanceOf(ReplyTooLargeError);
     expect((err as Error).message).to.match(/^items: .*more than 100 bytes.*\(MAX_REPLY_BYTES\)/);
     expect(store.calls).to.have.length(1);
+  });
+
+  it("makes no further store call once its call has gone", async () => {
+    const lookups = Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, tags: [] }));
+    const gone = new AbortController();
+    const gate = new ReadGate(4);
+    const original = store.getMany.bind(store);
+    // The caller leaves while the first store call runs.
+    store.getMany = (...a) => (gone.abort(), original(...a));
+    const err = await readBatch(store, "ns", lookups, { maxReplyBytes: 1000, storeCallBytes: 1000, storeCallKeys: 3 }, 0, {
+      gate,
+      caller: "c",
+      signal: gone.signal,
+    }).then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(CallGoneError);
+    expect(store.calls).to.deep.equal([["k0", "k1", "k2"]]);
+    expect(gate.load).to.deep.equal({ running: 0, waiting: 0 });
   });
 });

@@ -51,6 +51,14 @@ export class ReplyTooLargeError extends CacheError {
   }
 }
 
+/** The caller has gone (cancelled, past its deadline, disconnected): work for it stopped. Never sent. */
+export class CallGoneError extends CacheError {
+  constructor() {
+    super("unavailable", "the call has gone; its work stopped");
+    this.name = "CallGoneError";
+  }
+}
+
 /** The store refused the write for lack of memory. */
 export class StoreFullError extends CacheError {
   constructor(message: string, cause?: unknown) {

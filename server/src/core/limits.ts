@@ -28,6 +28,12 @@ export interface BatchBudget {
   readonly storeCallKeys: number;
 }
 
+/** How the GetMany streams of one server share the store (see read-gate.ts). */
+export interface ReadSharing {
+  /** Most store calls of GetMany running at once on this server, all streams together. */
+  readonly storeReadsInFlight: number;
+}
+
 /** Lifetimes the core applies when a request leaves them out. */
 export interface Lifetimes {
   /** Lifetime of an entry whose Set names none. */

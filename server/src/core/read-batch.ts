@@ -1,5 +1,6 @@
 import { ReplyTooLargeError } from "./errors.js";
 import type { BatchBudget } from "./limits.js";
+import type { ReadGate } from "./read-gate.js";
 import { isHit, type Lookup, type LookupResult } from "./lookup.js";
 import type { Store } from "./store.js";
 
@@ -36,6 +37,15 @@ function distinct(lookups: readonly Lookup[]): Distinct {
   return { unique, of, copies };
 }
 
+/** Who reads: the server's gate its store calls pass, the caller they queue as, and the call's end. */
+export interface Reader {
+  readonly gate: ReadGate;
+  /** Callers take turns at the gate (a connection, say). */
+  readonly caller: string;
+  /** Aborts when the call has gone: no further store call is made for it. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Reads checked lookups of one namespace, one result per lookup in order.
  * Each distinct lookup is read once; the store is called on chunks of at
@@ -43,7 +53,8 @@ function distinct(lookups: readonly Lookup[]): Distinct {
  * single call holds the store long, whatever the batch. Fails with
  * ReplyTooLargeError, before reading further, once the values of the reply
  * pass `maxReplyBytes`. `graceMs` > 0 accepts stale values as Store.getMany
- * does.
+ * does. With a `reader`, each store call waits its turn at the gate, and
+ * none is made once the call has gone.
  */
 export async function readBatch(
   store: Store,
@@ -51,6 +62,7 @@ export async function readBatch(
   lookups: readonly Lookup[],
   budget: BatchBudget,
   graceMs = 0,
+  reader?: Reader,
 ): Promise<LookupResult[]> {
   const { unique, of, copies } = distinct(lookups);
   const found = new Array<LookupResult>(unique.length);
@@ -60,7 +72,8 @@ export async function readBatch(
     const chunk = unique.length <= budget.storeCallKeys && next === 0
       ? unique
       : unique.slice(next, next + budget.storeCallKeys);
-    const results = await store.getMany(namespace, chunk, budget.storeCallBytes, graceMs);
+    const read = () => store.getMany(namespace, chunk, budget.storeCallBytes, graceMs);
+    const results = await (reader === undefined ? read() : reader.gate.run(reader.caller, read, reader.signal));
     if (results.length === 0) throw new Error("the store answered no lookup of a chunk");
     for (let j = 0; j < results.length; j++) {
       const r = results[j];

@@ -1,10 +1,11 @@
-import type { BatchBudget, LeaseSettings, Lifetimes, Limits } from "./limits.js";
+import type { BatchBudget, LeaseSettings, Lifetimes, Limits, ReadSharing } from "./limits.js";
 import { LeaseWaiters } from "./lease-waiters.js";
 import { leasedGet, type LeasedGet } from "./leases.js";
 import { checkGrace, graceLeasedGet } from "./grace.js";
 import type { Lookup, LookupResult } from "./lookup.js";
 import type { LeaseStore } from "./lease-store.js";
 import { readBatch } from "./read-batch.js";
+import { ReadGate } from "./read-gate.js";
 import type { Store } from "./store.js";
 import { InvalidArgumentError } from "./errors.js";
 import { checkCovered, checkLeaseOptions, type LeaseOptionsInput } from "./validate-lease.js";
@@ -30,13 +31,16 @@ export interface SetTokens {
 export class TaggedCache {
   /** The leased Gets waiting for another caller's lease; bounded by `maxLeaseWaiters`. */
   readonly leaseWaiters: LeaseWaiters;
+  /** The store calls of GetMany, taking turns by caller; bounded by `storeReadsInFlight`. */
+  readonly readGate: ReadGate;
 
   constructor(
     private readonly store: Store,
-    private readonly limits: Limits & Lifetimes & BatchBudget,
+    private readonly limits: Limits & Lifetimes & BatchBudget & ReadSharing,
     private readonly leaseSettings: LeaseSettings,
   ) {
     this.leaseWaiters = new LeaseWaiters(leaseSettings.maxLeaseWaiters);
+    this.readGate = new ReadGate(limits.storeReadsInFlight);
   }
 
   /**
@@ -55,9 +59,15 @@ export class TaggedCache {
    * Reads a batch of entries of one namespace, one result per lookup in
    * order; repeated lookups are read once, large batches in several store
    * calls (see read-batch.ts). The lookups' tag arrays are sorted in place.
-   * `graceMs` as in get.
+   * `graceMs` as in get. The store calls take turns with other callers'
+   * (`caller`, e.g. a connection) and stop once `signal` aborts.
    */
-  getMany(namespace: string, lookups: readonly Lookup[], graceMs?: bigint): Promise<LookupResult[]> {
+  getMany(
+    namespace: string,
+    lookups: readonly Lookup[],
+    graceMs?: bigint,
+    from: { caller: string; signal?: AbortSignal } = { caller: "" },
+  ): Promise<LookupResult[]> {
     const ns = checkNamespace(this.limits, namespace);
     const grace = checkGrace(this.limits, graceMs);
     if (lookups.length > this.limits.maxBatchKeys) {
@@ -72,7 +82,7 @@ export class TaggedCache {
       if (l.tags.length > 0) l.tags = checkTags(this.limits, l.tags, `items[${i}].tags`);
     }
     if (lookups.length === 0) return Promise.resolve([]);
-    return readBatch(this.store, ns, lookups, this.limits, grace);
+    return readBatch(this.store, ns, lookups, this.limits, grace, { gate: this.readGate, ...from });
   }
 
   /**

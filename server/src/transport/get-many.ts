@@ -1,4 +1,5 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
+import { CallGoneError } from "../core/errors.js";
 import type { TaggedCache } from "../core/tagged-cache.js";
 import type { GetManyRequest, GetManyResponse, GetResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { isRefusal, type Caller } from "./auth/authorizer.js";
@@ -39,6 +40,10 @@ class GetManyStream {
   private congested = false;
   private keysInFlight = 0;
   private bytesInFlight = 0;
+  // Aborts when the stream is over, so its batches stop reading the store.
+  private readonly over = new AbortController();
+  // The connection: streams take turns at the server's read gate by it.
+  private readonly peer: string;
 
   constructor(
     private readonly call: Call,
@@ -48,6 +53,7 @@ class GetManyStream {
     private readonly caller: Caller,
   ) {
     ctx.inFlight.streams++;
+    this.peer = call.getPeer();
     call.on("data", (req: GetManyRequest | Undecodable) => this.accept(req));
     call.on("end", () => {
       this.halfClosed = true;
@@ -94,7 +100,7 @@ class GetManyStream {
       inFlight.batches++;
       let hits;
       try {
-        hits = await this.cache.getMany(req.namespace, req.items, req.graceMs);
+        hits = await this.cache.getMany(req.namespace, req.items, req.graceMs, { caller: this.peer, signal: this.over.signal });
       } finally {
         inFlight.batches--;
       }
@@ -113,6 +119,8 @@ class GetManyStream {
       this.ctx.metrics.recordGetManyBatch(req.namespace, hits.length, found, stale);
       this.settle(slot, { $typeName: "taggedcache.v1.GetManyResponse", batchId: req.batchId, results }, undefined);
     } catch (err) {
+      // The stream is over: nobody is left to answer, and no store failed.
+      if (err instanceof CallGoneError) return;
       this.settle(slot, undefined, failure(err, "GetMany", this.ctx.log, this.ctx.metrics));
     }
   }
@@ -121,6 +129,7 @@ class GetManyStream {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.over.abort();
     this.ctx.inFlight.streams--;
     this.addKeys(-this.keysInFlight);
   }
