@@ -10,7 +10,7 @@ import { nearTarget } from "./near-target.js";
 import { killPubsubConnections, REPLICA_STORES, type ReplicaStore } from "./replica-stores.js";
 
 const ROUNDS = 1000;
-const MODEL_RUNS = 12;
+const MODEL_RUNS = 40;
 const LEASE_MS = 1000;
 
 // Two server replicas on one Redis: near-caching readers on A, writers on B.
@@ -104,6 +104,7 @@ for (const [name, open] of REPLICA_STORES) {
         }),
         { numRuns: MODEL_RUNS, seed: seedFor(`near replicas model check, ${name}`, freshSeed()) },
       );
+      console.log(`      near hits: ${hits}`);
       expect(hits, "near hits over all runs").to.be.greaterThan(0);
     });
   });
