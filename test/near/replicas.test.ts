@@ -1,12 +1,7 @@
 import { expect } from "chai";
-import fc from "fast-check";
 import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js";
-import { freshSeed, seedFor } from "../helpers/seed.js";
-import { checkHistory, describeViolations } from "../model/checker.js";
-import { historyArb, SMALL_SHAPE } from "../model/history.js";
-import { runHistory } from "../model/run-history.js";
-import { until, warm } from "./near-helpers.js";
-import { nearTarget } from "./near-target.js";
+import { staleAfterInvalidates, until, warm } from "./near-helpers.js";
+import { checkNearHistories } from "./near-model.js";
 import { killPubsubConnections, REPLICA_STORES, type ReplicaStore } from "./replica-stores.js";
 
 const ROUNDS = 1000;
@@ -39,18 +34,7 @@ for (const [name, open] of REPLICA_STORES) {
       const ns = fresh("ri");
       const near = a.client(ns, { nearCache: { maxBytes: 16 << 20 }, timeoutMs: 30_000 });
       const writer = b.client(ns, { timeoutMs: 30_000 });
-      const keys = Array.from({ length: ROUNDS }, (_, i) => `k${i}`);
-      await writer.setMany(keys.map((key, i) => ({ key, value: bytes(`v${i}`), tags: [`t${i}`] })));
-      await warm(near, keys[0]!);
-      expect((await near.getMany(keys)).size).to.equal(ROUNDS);
-      let stale = 0;
-      for (let i = 0; i < ROUNDS; i++) {
-        const hits = near.nearCacheStats!.hits;
-        expect(text(await near.get(keys[i]!))).to.equal(`v${i}`);
-        expect(near.nearCacheStats!.hits, "a near hit before the Invalidate").to.equal(hits + 1);
-        await writer.invalidate(`t${i}`);
-        if ((await near.get(keys[i]!)) !== undefined) stale++;
-      }
+      const stale = await staleAfterInvalidates(near, ROUNDS, (tag) => writer.invalidate(tag));
       expect(stale).to.equal(0);
     });
 
@@ -84,28 +68,9 @@ for (const [name, open] of REPLICA_STORES) {
       expect(text(await near.get("k"))).to.equal("newer");
     });
 
-    it(`serves no stale value over ${MODEL_RUNS} random histories, readers on A, writers on B`, async () => {
-      let run = 0;
-      let hits = 0;
-      await fc.assert(
-        fc.asyncProperty(historyArb(), async (history) => {
-          const target = nearTarget(a.address, `${fresh("rm")}${run++}-`, 10_000, b.address);
-          try {
-            await target.warmUp(SMALL_SHAPE.namespaces);
-            const before = target.nearHits();
-            const recorded = await runHistory(history, target);
-            hits += target.nearHits() - before;
-            expect(recorded.filter((r) => !r.ok), "calls failed").to.deep.equal([]);
-            const violations = checkHistory(recorded, { strictMisses: true });
-            expect(violations, describeViolations(violations)).to.deep.equal([]);
-          } finally {
-            target.close();
-          }
-        }),
-        { numRuns: MODEL_RUNS, seed: seedFor(`near replicas model check, ${name}`, freshSeed()) },
-      );
-      console.log(`      near hits: ${hits}`);
-      expect(hits, "near hits over all runs").to.be.greaterThan(0);
-    });
+    it(`serves no stale value over ${MODEL_RUNS} random histories, readers on A, writers on B`, () =>
+      checkNearHistories({
+        readerAddress: a.address, writerAddress: b.address, prefix: fresh("rm"), runs: MODEL_RUNS, seedName: `near replicas model check, ${name}`,
+      }));
   });
 }
