@@ -7,6 +7,7 @@ import type { KeyScheme } from "../keys.js";
 import { writeDurably, type Durability } from "./durable-write.js";
 import { NearAcks } from "./near-acks.js";
 import { NearRegistrations } from "./near-registrations.js";
+import { PubSubLine } from "./pubsub-line.js";
 
 /** What the relay is built from; the store supplies it. */
 export interface NearRelayOptions {
@@ -27,7 +28,6 @@ interface Event {
   readonly c: Change;
 }
 
-const RESUBSCRIBE_MS = 200;
 // What near-evict.lua appends to a member it evicted.
 const EVICTED = "/evicted";
 const monotonicMs = () => performance.now();
@@ -53,15 +53,22 @@ export class NearRelay implements WatchRelay {
   // Time an ack may take to come once the silent server's subscribers lapsed,
   // before it is evicted (which makes it drop its subscribers there).
   private readonly slackMs: number;
-  private sub: Redis | undefined;
-  private closed = false;
+  private readonly line: PubSubLine;
 
   constructor(private readonly o: NearRelayOptions) {
     this.events = o.keys.watchEventsChannel();
     this.acksChannel = o.keys.watchAcksChannel(this.id);
     this.slackMs = o.leaseMs / 8;
     this.registrations = new NearRegistrations(o.redis, o.keys, o.durability, this.id, o.leaseMs, (ns) => o.listener.lost(ns));
-    this.connect();
+    this.line = new PubSubLine(o.openSubscriber, [this.events, this.acksChannel], {
+      message: (channel, message) => this.onMessage(channel, message),
+      subscribed: () => this.registrations.listen(),
+      // Changes sent while the connection was down were missed.
+      broke: () => {
+        this.registrations.deafened();
+        o.listener.lost();
+      },
+    });
   }
 
   register(namespace: string): Promise<void> {
@@ -104,11 +111,8 @@ export class NearRelay implements WatchRelay {
   }
 
   close(): void {
-    this.closed = true;
     this.registrations.close();
-    const sub = this.sub;
-    this.sub = undefined;
-    sub?.disconnect();
+    this.line.close();
   }
 
   // Past the registration's expiry the server's subscribers have lapsed,
@@ -126,29 +130,6 @@ export class NearRelay implements WatchRelay {
     });
     const left = Number(reply[1]) - Number(reply[0]);
     if (left > 0) await this.acks.wait(id, server, left);
-  }
-
-  private connect(): void {
-    if (this.closed) return;
-    const sub = this.o.openSubscriber();
-    this.sub = sub;
-    sub.on("message", (channel: string, message: string) => this.onMessage(channel, message));
-    sub.on("error", () => {});
-    sub.on("close", () => this.deafened(sub));
-    sub.subscribe(this.events, this.acksChannel).then(
-      () => this.sub === sub && this.registrations.listen(),
-      () => this.deafened(sub),
-    );
-  }
-
-  // Changes sent while the connection was down were missed.
-  private deafened(sub: Redis): void {
-    if (this.sub !== sub) return;
-    this.sub = undefined;
-    sub.disconnect();
-    this.registrations.deafened();
-    this.o.listener.lost();
-    setTimeout(() => this.connect(), RESUBSCRIBE_MS).unref();
   }
 
   private onMessage(channel: string, message: string): void {
