@@ -73,8 +73,9 @@ export async function startApp(
   const otlp = tracing === undefined ? openOtlpTracing(observability.otlpEndpoint) : undefined;
   tracing ??= otlp?.tracing;
   if (tracing !== undefined) log.info({ otlpEndpoint: observability.otlpEndpoint }, "tracing on");
-  const near = config.near.nearCache === "on" || (config.near.nearCache === "auto" && store.kind === "memory");
-  const hub = near ? new WatchHub(config.near) : undefined;
+  // "auto" is "on": with Redis, the relay carries changes between replicas.
+  const hub = config.near.nearCache === "off" ? undefined : new WatchHub(config.near);
+  if (hub !== undefined) hub.relay = store.openWatchRelay?.(config.near.nearLeaseMs, hub);
   const traced = tracing?.wrapStore(store) ?? store;
   const cache = new TaggedCache(hub === undefined ? traced : watchedStore(traced, hub), config.limits, config.leases);
   let server: RunningServer;

@@ -151,12 +151,13 @@ export const OPTIONS: readonly Option[] = [
   { section: "store", key: "redisSentinels", env: "REDIS_SENTINELS", kind: "addresses", fallback: undefined, doc: "Sentinels of a Redis primary, host:port,host:port; instead of REDIS_URL" },
   { section: "store", key: "redisSentinelName", env: "REDIS_SENTINEL_NAME", kind: "string", fallback: "mymaster", doc: "name of the primary the Sentinels watch" },
   { section: "store", key: "redisWaitReplicas", env: "REDIS_WAIT_REPLICAS", kind: "int", fallback: 1, min: 0, doc: "with Cluster or Sentinel: replicas that must hold a write (Invalidate, InvalidateAll, Set, Delete) before it returns; UNAVAILABLE when fewer confirm (0: do not wait)" },
-  { section: "near", key: "nearCache", env: "NEAR_CACHE", kind: "string", fallback: "auto", doc: "the Watch stream of client near-caches: on, off, or auto (on with the embedded store only: with Redis, turn it on only when this server is the only one writing to that Redis)" },
+  { section: "near", key: "nearCache", env: "NEAR_CACHE", kind: "string", fallback: "auto", doc: "the Watch stream of client near-caches: on, off, or auto (the same as on: with Redis, server replicas relay changes to each other's subscribers)" },
   { section: "near", key: "nearLeaseMs", env: "NEAR_LEASE_MS", kind: "int", fallback: 2000, min: 10, doc: "near-cache lease a heartbeat grants; a write waits at most about this long for a subscriber that stopped answering" },
   { section: "near", key: "nearMaxSubscribers", env: "NEAR_MAX_SUBSCRIBERS", kind: "int", fallback: 1000, min: 1, doc: "Watch streams one server holds at once" },
   { section: "near", key: "nearMaxSubscribersPerConnection", env: "NEAR_MAX_SUBSCRIBERS_PER_CONNECTION", kind: "int", fallback: 16, min: 1, doc: "Watch streams one client connection may hold at once" },
   { section: "near", key: "nearMaxNamespaces", env: "NEAR_MAX_NAMESPACES", kind: "int", fallback: 64, min: 1, doc: "namespaces one Watch stream may subscribe to" },
   { section: "near", key: "nearMaxPendingEvents", env: "NEAR_MAX_PENDING_EVENTS", kind: "int", fallback: 1024, min: 1, doc: "unacknowledged events a subscriber may have; past it the server drops it (ends its lease)" },
+  { section: "near", key: "nearMaxServerNamespaces", env: "NEAR_MAX_SERVER_NAMESPACES", kind: "int", fallback: 1024, min: 1, doc: "namespaces one server watches at once over all its Watch streams; with Redis each is a registration renewed every quarter lease" },
 ];
 
 

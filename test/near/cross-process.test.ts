@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Child } from "../../bench/lib/child.js";
 import { bytes, startTestServer, text, type TestServer } from "../helpers/app.js";
-import { NEAR_STORES, startClientProcess, warm } from "./near-helpers.js";
+import { NEAR_STORES, staleAfterInvalidates, startClientProcess, warm } from "./near-helpers.js";
 
 const ROUNDS = 1000;
 
@@ -26,19 +26,7 @@ for (const [name, env] of NEAR_STORES) {
       const ns = `xp-${Math.random().toString(36).slice(2)}`;
       await writer.call("open", { address: server.address, namespace: ns, near: false });
       const near = server.client(ns, { nearCache: { maxBytes: 16 << 20 }, timeoutMs: 30_000 });
-      const keys = Array.from({ length: ROUNDS }, (_, i) => `k${i}`);
-      await near.setMany(keys.map((key, i) => ({ key, value: bytes(`v${i}`), tags: [`t${i}`] })));
-      await warm(near, keys[0]!);
-      // One getMany fetches every key remotely and keeps them near.
-      expect((await near.getMany(keys)).size).to.equal(ROUNDS);
-      let stale = 0;
-      for (let i = 0; i < ROUNDS; i++) {
-        const hits = near.nearCacheStats!.hits;
-        expect(text(await near.get(keys[i]!))).to.equal(`v${i}`);
-        expect(near.nearCacheStats!.hits, "a near hit before the Invalidate").to.equal(hits + 1);
-        await writer.call("invalidate", [`t${i}`]);
-        if ((await near.get(keys[i]!)) !== undefined) stale++;
-      }
+      const stale = await staleAfterInvalidates(near, ROUNDS, (tag) => writer.call("invalidate", [tag]));
       expect(stale).to.equal(0);
     });
 

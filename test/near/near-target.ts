@@ -17,10 +17,11 @@ export interface NearTarget extends ModelTarget {
 /**
  * Reads (Get, and GetMany as one near read per lookup) through one
  * near-caching client per namespace; writes through plain clients on other
- * connections, as other processes would.
+ * connections, as other processes would; through another server replica
+ * when `writerAddress` names one.
  */
-export function nearTarget(address: string, prefix: string, deadlineMs = 10_000): NearTarget {
-  const writers = grpcTarget(address, prefix, deadlineMs);
+export function nearTarget(address: string, prefix: string, deadlineMs = 10_000, writerAddress = address): NearTarget {
+  const writers = grpcTarget(writerAddress, prefix, deadlineMs);
   const readers = new Map<string, TaggedCacheClient>();
   const reader = (ns: string) => {
     let c = readers.get(ns);

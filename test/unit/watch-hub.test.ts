@@ -4,7 +4,7 @@ import type { EventSink } from "../../server/src/core/watch-subscriber.js";
 
 const SETTINGS: NearSettings = {
   nearCache: "on", nearLeaseMs: 1000, nearMaxSubscribers: 10, nearMaxSubscribersPerConnection: 10,
-  nearMaxNamespaces: 4, nearMaxPendingEvents: 8,
+  nearMaxNamespaces: 4, nearMaxPendingEvents: 8, nearMaxServerNamespaces: 16,
 };
 
 /** A sink that records what the server would send. */

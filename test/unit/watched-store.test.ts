@@ -5,7 +5,7 @@ import { MemoryStore } from "../../server/src/store/memory/memory-store.js";
 
 const SETTINGS: NearSettings = {
   nearCache: "on", nearLeaseMs: 1000, nearMaxSubscribers: 10, nearMaxSubscribersPerConnection: 10,
-  nearMaxNamespaces: 4, nearMaxPendingEvents: 8,
+  nearMaxNamespaces: 4, nearMaxPendingEvents: 8, nearMaxServerNamespaces: 16,
 };
 
 // The wrapper must keep every part of the Store contract its reads rely on.

@@ -11,6 +11,7 @@
 
 import type { LeaseStore } from "./lease-store.js";
 import type { Lookup, LookupResult } from "./lookup.js";
+import type { RelayListener, WatchRelay } from "./watch-relay.js";
 
 /** Connection state a store reports, for health checks and logs. */
 export type StoreState = "ready" | "unavailable";
@@ -83,6 +84,13 @@ export interface Store {
 
   /** Leases and guarded Sets (see lease-store.ts). */
   readonly leases: LeaseStore;
+
+  /**
+   * The near-cache relay to the other servers sharing this store, telling
+   * `listener` of their changes; stores no other server can write to (the
+   * embedded one) leave it out.
+   */
+  openWatchRelay?(leaseMs: number, listener: RelayListener): WatchRelay;
 
   /** Releases connections and timers. */
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import { WatchSubscriber, type EventSink } from "./watch-subscriber.js";
 import { CacheError } from "./errors.js";
+import type { RelayListener, WatchRelay } from "./watch-relay.js";
 
 /** Settings of the near-cache invalidation stream. */
 export interface NearSettings {
@@ -15,6 +16,8 @@ export interface NearSettings {
   readonly nearMaxNamespaces: number;
   /** Unacknowledged events a subscriber may have before it is dropped. */
   readonly nearMaxPendingEvents: number;
+  /** Namespaces one server watches at once, over all its streams (each one a registration in Redis). */
+  readonly nearMaxServerNamespaces: number;
 }
 
 /** A change that can make a near-cache entry wrong. */
@@ -34,7 +37,9 @@ const monotonicMs = () => performance.now();
  * that acknowledges nothing, until its lease lapses: it may still be
  * serving from its near-cache until then.
  */
-export class WatchHub {
+export class WatchHub implements RelayListener {
+  /** How changes reach and come from other server replicas; none with the embedded store. */
+  relay: WatchRelay | undefined;
   private readonly byNamespace = new Map<string, Set<WatchSubscriber>>();
   private readonly perPeer = new Map<string, number>();
   private readonly all = new Set<WatchSubscriber>();
@@ -75,11 +80,41 @@ export class WatchHub {
     for (const s of [...this.all]) s.drop(reason, "unavailable");
   }
 
-  /** Adds `subscriber` to the watchers of `namespace`. */
+  /** Adds `subscriber` to the watchers of `namespace`; throws past the per-server limit. */
   addWatch(namespace: string, subscriber: WatchSubscriber): void {
     let set = this.byNamespace.get(namespace);
-    if (set === undefined) this.byNamespace.set(namespace, (set = new Set()));
+    if (set === undefined) {
+      const max = this.settings.nearMaxServerNamespaces;
+      if (this.byNamespace.size >= max) {
+        throw new CacheError("resource_exhausted", `subscribe: at most ${max} namespaces watched per server (NEAR_MAX_SERVER_NAMESPACES)`);
+      }
+      this.byNamespace.set(namespace, (set = new Set()));
+    }
     set.add(subscriber);
+  }
+
+  /**
+   * Undefined when every namespace given is registered with the relay (or
+   * there is none); else resolves once they are.
+   */
+  whenRegistered(namespaces: Iterable<string>): Promise<void> | undefined {
+    if (this.relay === undefined) return undefined;
+    const waits: Promise<void>[] = [];
+    for (const ns of namespaces) if (!this.relay.registered(ns)) waits.push(this.relay.register(ns));
+    return waits.length === 0 ? undefined : Promise.all(waits).then(() => {});
+  }
+
+  /** The latest end a lease in these namespaces may have: the relay's registrations outlive every lease. */
+  validUntil(namespaces: Iterable<string>): number {
+    let until = Infinity;
+    if (this.relay !== undefined) for (const ns of namespaces) until = Math.min(until, this.relay.validUntil(ns));
+    return until;
+  }
+
+  /** Events of `namespace` (of all when undefined) may have been missed: drops its subscribers. */
+  lost(namespace?: string): void {
+    const subs = namespace === undefined ? this.all : this.byNamespace.get(namespace) ?? [];
+    for (const s of [...subs]) s.drop("near-cache events may have been missed; reconnect", "unavailable");
   }
 
   /** Removes `subscriber` from every namespace it watched. */
@@ -88,7 +123,9 @@ export class WatchHub {
       const set = this.byNamespace.get(ns);
       if (set === undefined) continue;
       set.delete(subscriber);
-      if (set.size === 0) this.byNamespace.delete(ns);
+      if (set.size > 0) continue;
+      this.byNamespace.delete(ns);
+      this.relay?.unregister(ns);
     }
   }
 

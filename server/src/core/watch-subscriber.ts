@@ -35,6 +35,9 @@ export class WatchSubscriber {
   private lapseTimer: NodeJS.Timeout | undefined;
   private dropped = false;
   private removed = false;
+  // The latest heartbeat waiting for the relay's registrations: answering
+  // any later one would confirm the namespaces too early.
+  private held: bigint | undefined;
 
   constructor(
     private readonly hub: WatchHub,
@@ -52,18 +55,37 @@ export class WatchSubscriber {
       if (this.namespaces.size >= max) {
         throw new CacheError("resource_exhausted", `subscribe: at most ${max} namespaces per stream (NEAR_MAX_NAMESPACES)`);
       }
-      this.namespaces.add(ns);
       if (!this.dropped) this.hub.addWatch(ns, this);
+      this.namespaces.add(ns);
     }
   }
 
-  /** Renews the lease (unless dropped) and answers the heartbeat. */
+  /**
+   * Renews the lease (unless dropped) and answers the heartbeat; not before
+   * this server hears other servers' changes in every namespace subscribed,
+   * since the answer confirms the subscriptions.
+   */
   heartbeat(id: bigint): void {
     if (this.dropped) return;
+    if (this.held !== undefined) {
+      this.held = id;
+      return;
+    }
+    const registering = this.hub.whenRegistered(this.namespaces);
+    if (registering !== undefined) {
+      this.held = id;
+      void registering.then(() => {
+        const held = this.held!;
+        this.held = undefined;
+        this.heartbeat(held);
+      });
+      return;
+    }
     const now = this.hub.now();
     const lease = this.hub.settings.nearLeaseMs;
     const oldest = this.pending[0];
-    const until = oldest === undefined ? now + lease : Math.min(now + lease, oldest.sentAt + lease);
+    const own = oldest === undefined ? now + lease : Math.min(now + lease, oldest.sentAt + lease);
+    const until = Math.max(now, Math.min(own, this.hub.validUntil(this.namespaces)));
     if (until > this.leaseUntil) this.leaseUntil = until;
     this.sink.sendHeartbeat(id, Math.max(0, Math.floor(until - now)));
     this.armLapse();

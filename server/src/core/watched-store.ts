@@ -2,26 +2,37 @@ import type { LeaseStore } from "./lease-store.js";
 import type { Store } from "./store.js";
 import type { Change, WatchHub } from "./watch-hub.js";
 
+// Tells this server's subscribers and, through the relay, every other
+// server's. Both are awaited even when one fails: the write returns only once
+// every subscriber that may hold what it replaced acked or lapsed.
+async function publishEverywhere(hub: WatchHub, change: Change): Promise<void> {
+  const [, remote] = await Promise.allSettled([hub.publish(change), hub.relay?.publish(change)]);
+  if (remote.status === "rejected") throw remote.reason;
+}
+
 // Publishes after the write, whether it succeeded or not: a write that timed
 // out may still have been applied. Who watches is looked up only once the
 // write is done: a subscriber that joined meanwhile may have read the old
-// value after subscribing.
+// value after subscribing. A write whose change may not have reached every
+// server fails (its outcome is unknown, as for a timeout) rather than return.
 async function thenPublish<T>(hub: WatchHub, change: Change, write: Promise<T>, changed = (_: T) => true): Promise<T> {
   let result: T;
   try {
     result = await write;
   } catch (err) {
-    await hub.publish(change);
+    await publishEverywhere(hub, change).catch(() => {});
     throw err;
   }
-  if (changed(result)) await hub.publish(change);
+  if (changed(result)) await publishEverywhere(hub, change);
   return result;
 }
 
 /**
  * Wraps a store so that every write in a watched namespace returns only after
- * the hub's subscribers acknowledged it (see WatchHub). Reads pass through.
- * A namespace nobody watches costs a Map lookup and an await per write.
+ * the hub's subscribers, and those of every other server (the hub's relay),
+ * acknowledged it (see WatchHub). Reads pass through. A namespace nobody
+ * watches costs a Map lookup and an await per write, plus the relay's one
+ * script call when there is a relay.
  */
 export function watchedStore(store: Store, hub: WatchHub): Store {
   const leases: LeaseStore = {

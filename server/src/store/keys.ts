@@ -8,6 +8,7 @@
  *   ns history:    <prefix>:b:{<len(ns)>:<ns>}
  *   lease:         <prefix>:l:<len(ns)>:<ns>:<key>
  *   cluster lease: <prefix>:l:{<slot tag>}:<len(ns)>:<ns>:<key>
+ *   watchers:      <prefix>:w:{<len(ns)>:<ns>}   (servers whose near-cache subscribers watch the namespace)
  *   memory entry:  <len(ns)>:<ns>:<key>   (the embedded store's id of an entry and its lease)
  *   memory tag:    t<len(ns)>:<ns>:<tag>  (the embedded store's id of a tag version)
  *   memory ns:     a<ns>                  (the embedded store's id of a namespace version)
@@ -17,6 +18,10 @@
  * Entries hash on the whole key and spread over a cluster; a namespace's tag
  * versions share the hash tag {<len(ns)>:<ns>}, so one namespace's tags live
  * in one slot.
+ *
+ * Pub/sub channels of the near-cache relay (channels are not keys):
+ *   events:        <prefix>:watch:events            (every server's changes, to every server)
+ *   acks:          <prefix>:watch:acks:<server id>  (acknowledgements to the server that wrote)
  */
 /** A namespace's part of every key: length-prefixed, so no two namespaces share it. */
 export function namespaceId(ns: string): string {
@@ -51,6 +56,8 @@ export interface NamespaceKeys {
   readonly tagHistoryPrefix: string;
   /** The key recording the namespace version's last replacement. */
   readonly allHistoryKey: string;
+  /** The registry of servers watching this namespace (near-register.lua), in its slot. */
+  readonly watchersKey: string;
 }
 
 /** Builds and remembers the key prefixes of each namespace. */
@@ -74,12 +81,23 @@ export class KeyScheme {
         leasePrefix: `${this.prefix}:l:${id}:`,
         tagHistoryPrefix: `${this.prefix}:h:{${id}}:`,
         allHistoryKey: `${this.prefix}:b:{${id}}`,
+        watchersKey: `${this.prefix}:w:{${id}}`,
       };
       // Namespaces are few in practice; the bound only guards against abuse.
       if (this.cache.size >= this.maxCached) this.cache.clear();
       this.cache.set(ns, keys);
     }
     return keys;
+  }
+
+  /** The channel every server publishes its near-cache changes on. */
+  watchEventsChannel(): string {
+    return `${this.prefix}:watch:events`;
+  }
+
+  /** The channel a server hears the acknowledgements of its changes on. */
+  watchAcksChannel(serverId: string): string {
+    return `${this.prefix}:watch:acks:${serverId}`;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Cluster } from "ioredis";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
 import type { Lookup, LookupResult } from "../../core/lookup.js";
 import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
 import { LeaseNotices } from "../redis/lease-notices.js";
@@ -32,6 +32,9 @@ export interface ClusterStoreOptions extends Timeouts {
 export class ClusterStore extends RedisStoreBase<Cluster> {
   readonly kind = "redis-cluster";
   private readonly notices: LeaseNotices;
+  private readonly subscriberOptions: RedisOptions;
+  private readonly seeds: readonly { host: string; port: number }[];
+  private nextSubscriberNode = 0;
   /** Leases and guarded Sets, sharing this cluster connection. */
   readonly leases: ClusterLeases;
 
@@ -51,10 +54,24 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
       redisOptions,
     });
     super(cluster, options);
+    this.subscriberOptions = { ...redisOptions, enableOfflineQueue: true };
+    this.seeds = options.nodes;
     // Pub/sub on a cluster reaches every node's subscribers; ioredis keeps
     // the subscriber connection on some node and moves it if that node dies.
     this.notices = new LeaseNotices(() => cluster.duplicate([], { enableOfflineQueue: true }));
     this.leases = new ClusterLeases(cluster, this.keys, this.versions, options.tagLifetimeMs, this.notices, options.durability);
+  }
+
+  // A plain connection to one master, a different one each time: classic
+  // PUBLISH reaches every node, and its close is seen at once (ioredis's
+  // cluster subscriber would move to another node silently, after missing
+  // messages meanwhile).
+  protected openSubscriber(): Redis {
+    const masters = this.redis.nodes("master");
+    const i = this.nextSubscriberNode++;
+    if (masters.length > 0) return masters[i % masters.length]!.duplicate(this.subscriberOptions);
+    const seed = this.seeds[i % this.seeds.length]!;
+    return new Redis({ ...this.subscriberOptions, host: seed.host, port: seed.port });
   }
 
   override async close(): Promise<void> {

@@ -60,6 +60,11 @@ export class RedisStore extends RedisStoreBase<Redis> {
     this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices, this.base.durability);
   }
 
+  // Sentinel settings come along: a failover moves it to the new primary.
+  protected openSubscriber(): Redis {
+    return this.redis.duplicate({ enableOfflineQueue: true });
+  }
+
   async get(namespace: string, key: string, tags: readonly string[], graceMs = 0): Promise<LookupResult> {
     const ns = this.keys.forNamespace(namespace);
     let reply: unknown[];

@@ -22,6 +22,9 @@ const SCRIPTS = {
   tcLeaseEntry: "lease-entry.lua",
   tcStoreEntry: "store-entry.lua",
   tcReadVersions: "read-versions.lua",
+  tcNearRegister: "near-register.lua",
+  tcNearPublish: "near-publish.lua",
+  tcNearEvict: "near-evict.lua",
 } as const;
 
 /** Helpers under lua/lib, prepended to the scripts that call them. */
@@ -67,6 +70,9 @@ declare module "ioredis" {
     tcReadVersionsBuffer(numKeys: number, ...args: Arg[]): Result<(Buffer | null)[], Context>;
     tcStoreEntry(numKeys: number, ...args: Arg[]): Result<number, Context>;
     tcCheckVersionsBuffer(numKeys: number, ...args: Arg[]): Result<Buffer[] | number, Context>;
+    tcNearRegister(numKeys: number, ...args: Arg[]): Result<number, Context>;
+    tcNearPublish(numKeys: number, ...args: Arg[]): Result<(number | string)[], Context>;
+    tcNearEvict(numKeys: number, ...args: Arg[]): Result<[number, string], Context>;
   }
 }
 

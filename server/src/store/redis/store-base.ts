@@ -2,12 +2,14 @@ import type { ChainableCommander, Cluster, Redis } from "ioredis";
 import type { Lookup, LookupResult } from "../../core/lookup.js";
 import type { LeaseStore } from "../../core/lease-store.js";
 import type { Store, StoreState } from "../../core/store.js";
+import type { RelayListener, WatchRelay } from "../../core/watch-relay.js";
 import { ConnectionState } from "./connection-state.js";
 import { KeyScheme } from "../keys.js";
 import { RandomVersions } from "./random-versions.js";
 import { fromRedisError } from "./redis-errors.js";
 import { replaceVersions } from "./replace-versions.js";
 import { writeDurably, type Durability } from "./durable-write.js";
+import { NearRelay } from "./near-relay.js";
 import { defineScripts } from "./scripts.js";
 
 /** What every Redis-backed store needs besides its connection. */
@@ -33,6 +35,7 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
   protected readonly versions = new RandomVersions();
   private readonly connection: ConnectionState;
   private closing = false;
+  private relay: NearRelay | undefined;
 
   constructor(
     protected readonly redis: C,
@@ -49,6 +52,19 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
         if (!this.closing) redis.connect().catch(() => {});
       }, 200).unref();
     });
+  }
+
+  /** A new connection for the near-cache relay's pub/sub. */
+  protected abstract openSubscriber(): Redis;
+
+  /** The near-cache relay between the servers sharing this Redis; closed with the store. */
+  openWatchRelay(leaseMs: number, listener: RelayListener): WatchRelay {
+    this.relay?.close();
+    this.relay = new NearRelay({
+      redis: this.redis, openSubscriber: () => this.openSubscriber(), keys: this.keys,
+      durability: this.base.durability, leaseMs, listener,
+    });
+    return this.relay;
   }
 
   abstract get(namespace: string, key: string, tags: readonly string[]): Promise<LookupResult>;
@@ -94,6 +110,7 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
 
   async close(): Promise<void> {
     this.closing = true;
+    this.relay?.close();
     try {
       await this.redis.quit();
     } catch {
