@@ -116,15 +116,19 @@ export async function freezeReader(reader: ModelProcess, writer: ModelProcess, l
   }
   await reader.freeze();
   const frozenAtMs = Date.now();
-  const t0 = performance.now();
-  await record({ kind: "invalidate", ns: "n0", tags: ["ta"] }, undefined, () => w.invalidate("n0", ["ta"]));
-  const writeWaitedMs = performance.now() - t0;
-  await set("n0", "b", "tb", "b2");
-  await record({ kind: "delete", ns: "n0", key: "c" }, undefined, () => w.delete("n0", "c"));
-  await record({ kind: "invalidateAll", ns: "n1" }, undefined, () => w.invalidateAll("n1"));
-  // Frozen past its lease: a run length, not a synchronisation.
-  await sleep(Math.max(0, 1.5 * leaseMs - (Date.now() - frozenAtMs)));
-  await reader.resume();
+  let writeWaitedMs: number;
+  try {
+    const t0 = performance.now();
+    await record({ kind: "invalidate", ns: "n0", tags: ["ta"] }, undefined, () => w.invalidate("n0", ["ta"]));
+    writeWaitedMs = performance.now() - t0;
+    await set("n0", "b", "tb", "b2");
+    await record({ kind: "delete", ns: "n0", key: "c" }, undefined, () => w.delete("n0", "c"));
+    await record({ kind: "invalidateAll", ns: "n1" }, undefined, () => w.invalidateAll("n1"));
+    // Frozen past its lease: a run length, not a synchronisation.
+    await sleep(Math.max(0, 1.5 * leaseMs - (Date.now() - frozenAtMs)));
+  } finally {
+    await reader.resume();
+  }
   const resumedAtMs = Date.now();
   for (const e of PROBE) await get(e.ns, e.key);
   r.close();

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { checkHistory, describeViolations, type Violation } from "../model/checker.js";
 import { historyArb, SMALL_SHAPE, type History, type HistoryShape, type Op } from "../model/history.js";
+import { until } from "../model/load.js";
 import { runHistory, type ModelTarget, type Recorded } from "../model/run-history.js";
 import { ModelProcess } from "./model-process.js";
 
@@ -21,6 +22,11 @@ export async function startProcesses(addresses: readonly string[], readers = 3, 
     Promise.all(Array.from({ length: n }, () => ModelProcess.start(role, address)));
   const [r, w] = await Promise.all([start("reader", addresses[0]!, readers), start("writer", addresses.at(-1)!, writers)]);
   return { readers: r, writers: w };
+}
+
+/** Resumes the frozen processes: a load can only stop once their calls are answered. */
+export async function resumeFrozen(p: Processes | undefined): Promise<void> {
+  await Promise.all([...(p?.readers ?? []), ...(p?.writers ?? [])].filter((m) => m.isFrozen).map((m) => m.resume()));
 }
 
 /** Stops every process (resuming frozen ones first). */
@@ -66,6 +72,11 @@ export class ProcessLoad {
   async stop(): Promise<void> {
     this.running = false;
     await this.done;
+  }
+
+  /** Waits until `n` histories in all have run; fails after `ms`. */
+  untilRan(n: number, ms = 120_000): Promise<true> {
+    return until(`${n} histories to run`, async () => (this.ran.length >= n ? true : undefined), ms);
   }
 
   /** Every recorded call so far. */
@@ -117,20 +128,26 @@ export function loadFigures(load: ProcessLoad): string {
 }
 
 /**
- * The history with reads added so that near hits are many: each Get and
- * GetMany is asked twice in a row (the second can be a near hit of what the
- * first kept), and each Set is followed by two Gets of its key (a read of a
- * write from another process, then its near hit).
+ * The history with reads added where a stale near hit would show: each Get
+ * and GetMany is asked twice in a row (the second can be a near hit of what
+ * the first kept), each Set is followed by two Gets of its key (a read of a
+ * write from another process, then its near hit), and each Delete,
+ * Invalidate and InvalidateAll by a Get of the key the lane last read in
+ * that namespace (what the write may have just replaced).
  */
 export const readHeavy = (h: History): History =>
-  h.map((lane) =>
-    lane.flatMap((op): Op[] => {
+  h.map((lane) => {
+    const lastRead = new Map<string, string>();
+    const get = (ns: string, key: string): Op => ({ kind: "get", ns, key, tags: undefined });
+    return lane.flatMap((op): Op[] => {
+      if (op.kind === "get") lastRead.set(op.ns, op.key);
+      if (op.kind === "getMany") lastRead.set(op.ns, op.lookups.at(-1)!.key);
       if (op.kind === "get" || op.kind === "getMany") return [op, op];
-      if (op.kind !== "set") return [op];
-      const get: Op = { kind: "get", ns: op.ns, key: op.key, tags: undefined };
-      return [op, get, get];
-    }),
-  );
+      if (op.kind === "set") return [op, get(op.ns, op.key), get(op.ns, op.key)];
+      const key = lastRead.get(op.ns);
+      return key === undefined || op.kind === "fill" || op.kind === "evict" ? [op] : [op, get(op.ns, key)];
+    });
+  });
 
 /** A readable account of the violations of `load`'s histories. */
 export function describeLoadViolations(found: ReturnType<ProcessLoad["violations"]>): string {

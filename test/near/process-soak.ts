@@ -2,7 +2,7 @@ import { RedisServer } from "../helpers/redis-server.js";
 import { freshSeed, seedFor } from "../helpers/seed.js";
 import { BUILT_ENTRY, ServerProcess } from "../helpers/server-process.js";
 import { expectProbeClean, freezeReader, killRedis, killServer, nearHits, untilWarm, type Frozen } from "./process-faults.js";
-import { describeLoadViolations, loadFigures, ProcessLoad, startProcesses, stopProcesses, type Processes } from "./process-load.js";
+import { describeLoadViolations, loadFigures, ProcessLoad, resumeFrozen, startProcesses, stopProcesses, type Processes } from "./process-load.js";
 
 /**
  * The long run of the multi-process near-cache model check (`make soak`):
@@ -51,6 +51,7 @@ export async function soakNearProcesses(durationMs: number, leaseMs = 1000): Pro
   } catch (err) {
     bad ||= String(err);
   } finally {
+    await resumeFrozen(procs);
     const hits = procs === undefined ? 0 : await nearHits(procs).catch(() => 0);
     await load?.stop();
     await stopProcesses(procs);
