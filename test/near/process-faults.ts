@@ -21,12 +21,13 @@ const all = (p: Processes) => [...p.readers, ...p.writers];
 export const nearHits = async (p: Processes): Promise<number> =>
   (await Promise.all(p.readers.map((r) => r.nearHits()))).reduce((a, b) => a + b, 0);
 
-/** Waits until every reader has served near hits and the writers `writes` more successful writes. */
+/** Waits until every reader serves more near hits and the writers made `writes` more successful writes. */
 export async function untilWarm(p: Processes, writes = 20): Promise<void> {
   const before = sum(p.writers, (w) => w.counts.okWrites);
+  const hitsBefore = await Promise.all(p.readers.map((r) => r.nearHits()));
   await until("every reader to serve near hits, and writes to succeed", async () => {
     const hits = await Promise.all(p.readers.map((r) => r.nearHits()));
-    return hits.every((h) => h > 0) && sum(p.writers, (w) => w.counts.okWrites) >= before + writes ? true : undefined;
+    return hits.every((h, i) => h > hitsBefore[i]!) && sum(p.writers, (w) => w.counts.okWrites) >= before + writes ? true : undefined;
   }, BOUND_MS);
 }
 
@@ -80,7 +81,7 @@ const PROBE = [
 ] as const;
 
 /**
- * Freezes `reader` (SIGSTOP) for 1.5 leases while the load goes on, then
+ * Freezes `reader` (SIGSTOP) for 2.5 leases while the load goes on, then
  * resumes it. Besides the random load, a probe of its own proves the case:
  * the reader holds four entries near (each seen as a near hit), is frozen,
  * a writer changes each (Invalidate, Set, Delete, InvalidateAll), all of
@@ -125,7 +126,7 @@ export async function freezeReader(reader: ModelProcess, writer: ModelProcess, l
     await record({ kind: "delete", ns: "n0", key: "c" }, undefined, () => w.delete("n0", "c"));
     await record({ kind: "invalidateAll", ns: "n1" }, undefined, () => w.invalidateAll("n1"));
     // Frozen past its lease: a run length, not a synchronisation.
-    await sleep(Math.max(0, 1.5 * leaseMs - (Date.now() - frozenAtMs)));
+    await sleep(Math.max(0, 2.5 * leaseMs - (Date.now() - frozenAtMs)));
   } finally {
     await reader.resume();
   }
