@@ -74,7 +74,7 @@ run: build ## Start the server on localhost:50051 (Redis if REDIS_URL is set)
 bench: generate redis-server ## Build, then run the benchmarks (minutes); see bench/
 	npm run bench
 
-soak: generate redis-server ## Model-check >= 100,000 random concurrent operations (minutes)
+soak: build redis-server ## Model-check >= 100,000 random concurrent operations, then near-caches in several processes under faults (SOAK_OPS, SOAK_NEAR_MS)
 	node --import tsx test/model/soak.ts
 
 clean: ## Remove generated code, builds and installed modules

@@ -121,9 +121,11 @@ export const valueOf = (lane: number, index: number): string => `v${lane}.${inde
 /**
  * Runs a history against a target: lanes concurrently, each lane's operations
  * in order. Failures are recorded, not thrown, so fault tests can run
- * histories across an outage.
+ * histories across an outage. `target` may be a function giving each lane
+ * its own target (clients in other processes, say).
  */
-export async function runHistory(history: History, target: ModelTarget): Promise<Recorded[]> {
+export async function runHistory(history: History, target: ModelTarget | ((lane: number) => ModelTarget)): Promise<Recorded[]> {
+  const targetOf = typeof target === "function" ? target : () => target;
   const clock = new LogicalClock<Op>(history.length);
   const out: Recorded[] = [];
   await Promise.all(
@@ -134,7 +136,7 @@ export async function runHistory(history: History, target: ModelTarget): Promise
         const startMs = Date.now();
         const done: Done = { value: op.kind === "set" ? valueOf(lane, index) : undefined };
         try {
-          await perform(target, op, valueOf(lane, index), clock, done);
+          await perform(targetOf(lane), op, valueOf(lane, index), clock, done);
           out.push({ lane, op, start, end: clock.tick(op), startMs, endMs: Date.now(), ok: true, ...done });
         } catch (err) {
           const code = err instanceof TaggedCacheError ? err.code : -1;

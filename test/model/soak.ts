@@ -2,17 +2,21 @@
  * The long model check behind `make soak`: random concurrent histories
  * against a server on a fresh Redis (no maxmemory, so misses are judged
  * strictly too) and against the embedded store, until each has run at least
- * SOAK_OPS operations (default 100,000). Prints the figures; exits non-zero
- * on any violation or failed call.
+ * SOAK_OPS operations (default 100,000). Then near-caches in several
+ * processes under faults for SOAK_NEAR_MS (default 240,000; 0 skips it;
+ * test/near/process-soak.ts). Prints the figures; exits non-zero on any
+ * violation, or any failed call outside the fault run.
  */
 import fc from "fast-check";
 import { startTestServer } from "../helpers/app.js";
 import { RedisServer } from "../helpers/redis-server.js";
+import { soakNearProcesses } from "../near/process-soak.js";
 import { checkHistory, describeViolations } from "./checker.js";
 import { historyArb, SMALL_SHAPE } from "./history.js";
 import { grpcTarget, runHistory } from "./run-history.js";
 
 const TARGET_OPS = Number(process.env.SOAK_OPS ?? 100_000);
+const NEAR_MS = Number(process.env.SOAK_NEAR_MS ?? 240_000);
 const SHAPE = { ...SMALL_SHAPE, minLanes: 8, maxLanes: 16, maxOpsPerLane: 40 };
 
 async function soak(name: string, env: Record<string, string>): Promise<boolean> {
@@ -61,4 +65,5 @@ try {
 } finally {
   await redis.stop();
 }
+if (ok && NEAR_MS > 0) ok = await soakNearProcesses(NEAR_MS);
 process.exit(ok ? 0 : 1);
