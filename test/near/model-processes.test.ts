@@ -17,12 +17,17 @@ const HISTORIES = 20;
 // process either, even one that was frozen past its lease. Random histories
 // run with three near-caching reader processes and two writer processes,
 // every call timed in this process and checked by the model checker, while
-// a fault happens. Calls failing during an outage are recorded as failed.
+// a fault happens. Readers use one server replica and writers another (two
+// server processes on one Redis), so every change reaches the near-caches
+// through the relay between replicas. Calls failing during an outage are
+// recorded as failed.
 describe("near-cache model check across processes, with faults", function () {
   this.timeout(180_000);
   const env = { NEAR_CACHE: "on", NEAR_LEASE_MS: String(LEASE_MS) };
   let redis: RedisServer;
+  // The readers' replica (the one killed) and the writers'.
   let server: ServerProcess | undefined;
+  let writers: ServerProcess | undefined;
   let port: number;
   let procs: Processes;
   let load: ProcessLoad | undefined;
@@ -35,8 +40,8 @@ describe("near-cache model check across processes, with faults", function () {
     expect(existsSync(BUILT_ENTRY[0]!), "dist/ missing: run make build (make test does)").to.equal(true);
     redis = await RedisServer.start();
     await startServer();
-    // One server: readers and writers on the same address (see startProcesses).
-    procs = await startProcesses([server!.address, server!.address]);
+    writers = await ServerProcess.start({ ...env, REDIS_URL: redis.url }, [], BUILT_ENTRY);
+    procs = await startProcesses([server!.address, writers.address]);
   });
   // A failed test may leave a reader frozen: its load stops only once resumed.
   afterEach(async () => {
@@ -46,6 +51,7 @@ describe("near-cache model check across processes, with faults", function () {
   after(async () => {
     await stopProcesses(procs);
     await server?.stop();
+    await writers?.stop();
     await redis?.stop();
   });
   const startLoad = async (what: string) => {
@@ -94,7 +100,7 @@ describe("near-cache model check across processes, with faults", function () {
     expect(all.some((r) => !r.ok), "calls failed during the outage").to.equal(true);
   });
 
-  it("the server process killed (SIGKILL) and restarted: nothing stale", async () => {
+  it("the readers' server replica killed (SIGKILL) and restarted while the writers' goes on: nothing stale", async () => {
     await startLoad("server killed");
     await untilWarm(procs);
     const kill = async () => {

@@ -16,7 +16,9 @@ export async function soakNearProcesses(durationMs: number, leaseMs = 1000): Pro
   const started = Date.now();
   const redis = await RedisServer.start();
   const env = { REDIS_URL: redis.url, NEAR_CACHE: "on", NEAR_LEASE_MS: String(leaseMs) };
+  // The readers' server replica (the one killed) and the writers'.
   let server: ServerProcess | undefined = await ServerProcess.start(env, [], BUILT_ENTRY);
+  const writers = await ServerProcess.start(env, [], BUILT_ENTRY);
   const port = server.port;
   let procs: Processes | undefined;
   let load: ProcessLoad | undefined;
@@ -24,8 +26,7 @@ export async function soakNearProcesses(durationMs: number, leaseMs = 1000): Pro
   const probes: Frozen[] = [];
   let bad = "";
   try {
-    // One server: readers and writers on the same address (see startProcesses).
-    procs = await startProcesses([server.address, server.address]);
+    procs = await startProcesses([server.address, writers.address]);
     load = new ProcessLoad(procs, seedFor("near model across processes, soak", freshSeed()), 4);
     await untilWarm(procs);
     for (let i = 0; Date.now() - started < durationMs; i++) {
@@ -56,10 +57,11 @@ export async function soakNearProcesses(durationMs: number, leaseMs = 1000): Pro
     await load?.stop();
     await stopProcesses(procs);
     await server?.stop();
+    await writers.stop();
     await redis.stop();
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const what = Object.entries(faults).map(([k, n]) => `${k} ${n}×`).join(", ");
-    console.log(`near-caches in 3 reader processes, 2 writer processes: ${load ? loadFigures(load) : "no load"}, ${hits} near hits in ${secs} s; faults: ${what}`);
+    console.log(`near-caches in 3 reader processes on one server replica, 2 writer processes on another: ${load ? loadFigures(load) : "no load"}, ${hits} near hits in ${secs} s; faults: ${what}`);
   }
   if (bad !== "") console.log(`stale read or fault not healed:\n${bad}`);
   return bad === "";
