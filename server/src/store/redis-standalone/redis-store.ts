@@ -8,6 +8,8 @@ import { failFastOptions, type Timeouts } from "../redis/connection-options.js";
 import { fromRedisError } from "../redis/redis-errors.js";
 import type { Durability } from "../redis/durable-write.js";
 import { setArgs } from "./set-args.js";
+import { checkEntries, collectEntries } from "../redis/checked-read.js";
+import type { ReadEntry } from "../redis/version-check.js";
 import { RedisStoreBase } from "../redis/store-base.js";
 import { versionsSeen } from "./versions-reply.js";
 
@@ -27,8 +29,8 @@ export interface RedisStoreOptions extends Timeouts {
 }
 
 /**
- * The Redis store: one script call per Get, GetMany chunk, Set and
- * Invalidate. Commands fail at once while Redis is unreachable (no offline
+ * The Redis store: one script call per Get, Set and Invalidate, two steps
+ * per GetMany chunk. Commands fail at once while Redis is unreachable (no offline
  * queue, no silent resend) so callers get "unavailable" promptly, and the
  * connection keeps retrying in the background.
  */
@@ -77,31 +79,28 @@ export class RedisStore extends RedisStoreBase<Redis> {
     return toResult(reply[0], tags);
   }
 
+  /**
+   * A lone lookup is a Get: one script call. A chunk of several is read in
+   * two steps (checked-read.ts): its entries in one flat read-entries.lua
+   * call, then one MGET of their versions, checked here; Redis's work per
+   * key is then about that of the reads alone, for one more round trip.
+   */
   async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity, graceMs = 0): Promise<LookupResult[]> {
-    const ns = this.keys.forNamespace(namespace);
     const n = lookups.length;
-    const args: (string | number)[] = new Array(1 + n + 1);
-    args[0] = ns.allKey;
-    for (let i = 0; i < n; i++) args[1 + i] = ns.entryPrefix + lookups[i]!.key;
-    args[1 + n] = ns.tagPrefix;
-    for (let i = 0; i < n; i++) {
-      const tags = lookups[i]!.tags;
-      args.push(tags.length);
-      for (let j = 0; j < tags.length; j++) args.push(tags[j]!);
-    }
-    if (maxBytes !== Infinity) args.push(maxBytes);
-    else if (graceMs > 0) args.push(NO_BUDGET);
-    let reply: unknown[];
+    if (n === 1) return [await this.get(namespace, lookups[0]!.key, lookups[0]!.tags, graceMs)];
+    const ns = this.keys.forNamespace(namespace);
+    const entryKeys = new Array<string>(n);
+    for (let i = 0; i < n; i++) entryKeys[i] = ns.entryPrefix + lookups[i]!.key;
     try {
-      reply = graceMs > 0
-        ? await this.redis.tcGetGraceBuffer(1 + n, ...args, ...graceArgs(ns, graceMs))
-        : await this.redis.tcGetBuffer(1 + n, ...args);
+      const reply = maxBytes === Infinity
+        ? await this.redis.tcReadEntriesBuffer(n, ...entryKeys)
+        : await this.redis.tcReadEntriesBuffer(n, ...entryKeys, maxBytes);
+      const found = new Array<ReadEntry | undefined>(n);
+      found.length = collectEntries(reply, found);
+      return await checkEntries(this.redis, ns, lookups, entryKeys, found, graceMs);
     } catch (err) {
       throw fromRedisError(err);
     }
-    const out = new Array<LookupResult>(reply.length);
-    for (let i = 0; i < reply.length; i++) out[i] = toResult(reply[i], lookups[i]!.tags);
-    return out;
   }
 
   async set(
