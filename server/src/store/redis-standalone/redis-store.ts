@@ -32,9 +32,10 @@ export interface RedisStoreOptions extends Timeouts {
 
 /**
  * The Redis store: one script call per Set and Invalidate and per Get (the
- * Gets of a turn share one), two steps per GetMany chunk. Commands fail at once while Redis is unreachable (no offline
- * queue, no silent resend) so callers get "unavailable" promptly, and the
- * connection keeps retrying in the background.
+ * Gets of a turn share one), two steps per GetMany chunk. Commands fail at
+ * once while Redis is unreachable (no offline queue, no silent resend) so
+ * callers get "unavailable" promptly, and the connection keeps retrying in
+ * the background.
  */
 export class RedisStore extends RedisStoreBase<Redis> {
   readonly kind = "redis";
