@@ -10,7 +10,7 @@ import { fromRedisError } from "../redis/redis-errors.js";
 import { bytes } from "../redis/script-args.js";
 import { writeDurably, type Durability } from "../redis/durable-write.js";
 import { clusterLeaseKey } from "./slot-tags.js";
-import { VersionKeys } from "./version-check.js";
+import { VersionKeys } from "../redis/version-check.js";
 
 const FOUND = 1;
 const GRANTED = 2;

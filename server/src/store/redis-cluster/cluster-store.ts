@@ -1,6 +1,7 @@
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import type { Lookup, LookupResult } from "../../core/lookup.js";
-import { encodeEntry, parseEntry } from "../redis/entry-codec.js";
+import { checkEntries, collectEntries } from "../redis/checked-read.js";
+import { encodeEntry } from "../redis/entry-codec.js";
 import { LeaseNotices } from "../redis/lease-notices.js";
 import { fromRedisError } from "../redis/redis-errors.js";
 import { failFastOptions, retryDelayMs, type Timeouts } from "../redis/connection-options.js";
@@ -8,7 +9,7 @@ import type { Durability } from "../redis/durable-write.js";
 import { RedisStoreBase } from "../redis/store-base.js";
 import { ClusterLeases } from "./cluster-leases.js";
 import { groupBySlotAndNode } from "./slot-groups.js";
-import { VersionKeys, type ReadEntry } from "./version-check.js";
+import type { ReadEntry } from "../redis/version-check.js";
 
 /** Where the cluster is and how the store uses it. */
 export interface ClusterStoreOptions extends Timeouts {
@@ -86,40 +87,11 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
   async getMany(namespace: string, lookups: readonly Lookup[], maxBytes = Infinity, graceMs = 0): Promise<LookupResult[]> {
     const ns = this.keys.forNamespace(namespace);
     const entryKeys = lookups.map((l) => ns.entryPrefix + l.key);
-    let out: LookupResult[];
     try {
-      const found = await this.readEntries(entryKeys, maxBytes);
-      out = new Array<LookupResult>(found.length);
-      // The versions of the found entries, and of the requested tags so that
-      // a miss can report them (its version token): one MGET, one slot.
-      const versionKeys = new VersionKeys(ns, graceMs);
-      for (let i = 0; i < found.length; i++) {
-        const entry = found[i];
-        if (entry !== undefined) versionKeys.add(entry);
-        versionKeys.addTags(lookups[i]!.tags);
-      }
-      let current: (Buffer | null)[];
-      let now = 0;
-      if (graceMs > 0) {
-        // With the time of the shard that records invalidations.
-        const read = await this.redis.tcReadVersionsBuffer(versionKeys.keys.length, ...versionKeys.keys);
-        now = Number(read[0]!.toString());
-        current = read.slice(1);
-      } else {
-        current = await this.redis.mgetBuffer(...versionKeys.keys);
-      }
-      for (let i = 0; i < found.length; i++) {
-        const entry = found[i];
-        const verdict = entry === undefined ? undefined : versionKeys.judge(entry, lookups[i]!.tags, current, now);
-        if (verdict === "stale") this.deleteStale(entryKeys[i]!, entry!);
-        out[i] = verdict !== undefined && verdict !== "stale"
-          ? verdict
-          : { hit: false, versions: versionKeys.seen(lookups[i]!.tags, current) };
-      }
+      return await checkEntries(this.redis, ns, lookups, entryKeys, await this.readEntries(entryKeys, maxBytes), graceMs);
     } catch (err) {
       throw fromRedisError(err);
     }
-    return out;
   }
 
   async set(namespace: string, key: string, value: Uint8Array, tags: readonly string[], lifetimeMs: number, graceMs = 0): Promise<void> {
@@ -167,28 +139,12 @@ export class ClusterStore extends RedisStoreBase<Cluster> {
           const [err, reply] = replies[s] ?? [new Error("no reply")];
           if (err) throw err;
           const group = slots[s]!;
-          const items = reply as unknown[];
-          if (items.length < group.length) answered = Math.min(answered, group[items.length]!);
-          for (let j = 0; j < items.length; j++) {
-            const item = items[j];
-            if (!Array.isArray(item)) continue;
-            const raw = item[1] as Buffer;
-            const layout = parseEntry(raw);
-            if (layout !== undefined) out[group[j]!] = { raw, ttlMs: item[0] as number, layout };
-          }
+          const read = collectEntries(reply as unknown[], out, group);
+          if (read < group.length) answered = Math.min(answered, group[read]!);
         }
       }),
     );
     out.length = answered;
     return out;
-  }
-
-  /**
-   * Removes a stale entry unless a Set replaced it meanwhile (compared on the
-   * versions it records). Best effort: a stale entry left behind only
-   * expires later, so a failure is ignored.
-   */
-  private deleteStale(key: string, entry: ReadEntry): void {
-    this.redis.tcDeleteStale(1, key, entry.raw.subarray(0, entry.layout.valueAt)).catch(() => {});
   }
 }

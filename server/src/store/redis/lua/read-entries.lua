@@ -1,15 +1,17 @@
 --[[
-read-entries: the first step of a Get on Redis Cluster; reads entries of one
-slot with their remaining lifetimes. Their versions live in the namespace's
-slot and are checked by the next step.
+read-entries: reads a batch of entries with their remaining lifetimes: the
+first step of a GetMany chunk (and of every Get on Redis Cluster). The
+versions they recorded are read and checked by the next step, in the
+server (store/redis/checked-read.ts).
 
-KEYS[1..]     entry keys, all in one slot
+KEYS[1..]     entry keys (on Redis Cluster, all in one slot)
 ARGV[1]       optional: a byte budget. The reply stops before the first entry
               (never the first one found) that would take the entries
               returned past it; the caller reads the rest in another call.
 
-Reply: one element per key (the first ones only, under a budget): 0 when
-absent, or {pttl, entry}, where pttl is -1 for an entry that never expires.
+Reply: a flat array, two elements per key (the first keys only, under a
+budget): the entry and its pttl (-1: it never expires), or 0 and 0 when it
+is absent. Flat, because a table per hit costs Redis more than the reads.
 --]]
 
 local budget = tonumber(ARGV[1])
@@ -22,9 +24,11 @@ for i = 1, #KEYS do
     -- The bound keeps one call's reply (and Redis's output buffer) small.
     if budget and used > 0 and used + #raw > budget then return out end
     used = used + #raw
-    out[i] = { redis.call('PTTL', KEYS[i]), raw }
+    out[2 * i - 1] = raw
+    out[2 * i] = redis.call('PTTL', KEYS[i])
   else
-    out[i] = 0
+    out[2 * i - 1] = 0
+    out[2 * i] = 0
   end
 end
 return out

@@ -1,5 +1,5 @@
 import type { Hit, Versions } from "../../core/lookup.js";
-import { digestMatches, VERSION_BYTES, type EntryLayout } from "../redis/entry-codec.js";
+import { digestMatches, VERSION_BYTES, type EntryLayout } from "./entry-codec.js";
 import type { NamespaceKeys } from "../keys.js";
 
 /** An entry as read-entries.lua returned it, located but not yet checked. */
@@ -68,9 +68,11 @@ export class VersionKeys {
       if (wanted.length !== tags.length) return undefined;
       for (let i = 0; i < tags.length; i++) if (wanted[i] !== tags[i]) return undefined;
     }
-    const at = [0];
-    for (const tag of tags) at.push(this.tagAt.get(tag)!);
-    const recorded = at.map((i) => current[i]);
+    const at = new Array<number>(tags.length + 1);
+    const recorded = new Array<Buffer | null | undefined>(tags.length + 1);
+    at[0] = 0;
+    recorded[0] = current[0];
+    for (let i = 0; i < tags.length; i++) recorded[i + 1] = current[(at[i + 1] = this.tagAt.get(tags[i]!)!)];
     const value = raw.subarray(layout.valueAt);
     if (layout.graceMs === 0) {
       return digestMatches(raw, layout, recorded) ? { hit: true, value, tags, ttlMs: entry.ttlMs } : "stale";
