@@ -1,3 +1,4 @@
+import { getHeapSpaceStatistics } from "node:v8";
 import { pino } from "pino";
 import { startApp } from "../../server/src/app.js";
 import { loadConfig } from "../../server/src/config.js";
@@ -18,5 +19,12 @@ serve({
   usage(): { cpuUs: number } & NodeJS.MemoryUsage {
     const cpu = process.cpuUsage();
     return { cpuUs: cpu.user + cpu.system, ...process.memoryUsage() };
+  },
+  /** process.memoryUsage() and, per V8 heap space, the bytes committed and in use. */
+  memory(): NodeJS.MemoryUsage & { spaces: Record<string, { committed: number; used: number }> } {
+    const spaces = Object.fromEntries(
+      getHeapSpaceStatistics().map((s) => [s.space_name, { committed: s.physical_space_size, used: s.space_used_size }]),
+    );
+    return { ...process.memoryUsage(), spaces };
   },
 });

@@ -11,6 +11,9 @@ function serverModule(): string {
   return existsSync(new URL(COMPILED, import.meta.url)) ? COMPILED : "./server-child.ts";
 }
 
+/** A server process's memory: process.memoryUsage(), and per V8 heap space the bytes committed and in use. */
+export type ServerMemory = NodeJS.MemoryUsage & { readonly spaces: Record<string, { committed: number; used: number }> };
+
 /** A server running in a child process. */
 export interface ServerProcess {
   readonly address: string;
@@ -18,8 +21,8 @@ export interface ServerProcess {
   cpuUs(): Promise<number>;
   /** The server process's resident memory, bytes. */
   rss(): Promise<number>;
-  /** The server process's memory, as its process.memoryUsage() reports it. */
-  memory(): Promise<NodeJS.MemoryUsage>;
+  /** The server process's memory, split as V8 reports it. */
+  memory(): Promise<ServerMemory>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +44,7 @@ export async function startServerProcess(redisUrl: string, execArgv: string[] = 
     address: `127.0.0.1:${port}`,
     cpuUs: async () => (await usage()).cpuUs,
     rss: async () => (await usage()).rss,
-    memory: () => usage(),
+    memory: () => child.call<ServerMemory>("memory"),
     stop: () => child.stop(),
   };
 }
