@@ -38,7 +38,7 @@ export async function memoryPerEntry(ctx: BenchContext): Promise<Row[]> {
   ];
 }
 
-const RSS_TARGET_MB = 150;
+const RSS_TARGET_MB = 120;
 
 /** P4, the server's resident memory at the end of the run. */
 export async function serverRss(ctx: BenchContext): Promise<Row[]> {

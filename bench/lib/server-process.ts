@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { Child } from "./child.js";
 
 // `make bench` compiles the server and this child to dist/ (tsconfig.bench.json)
@@ -9,6 +9,12 @@ const COMPILED = "../../dist/bench/lib/server-child.js";
 
 function serverModule(): string {
   return existsSync(new URL(COMPILED, import.meta.url)) ? COMPILED : "./server-child.ts";
+}
+
+/** The node flags of `npm start` (what `make run` runs), so the measured server runs as deployed. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith("--"));
 }
 
 /** A server process's memory: process.memoryUsage(), and per V8 heap space the bytes committed and in use. */
@@ -37,7 +43,7 @@ export async function startServerProcess(redisUrl: string, execArgv: string[] = 
   // BENCH_PROFILE=<dir> writes a CPU profile of every server process there.
   const dir = process.env.BENCH_PROFILE;
   const profile = dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
-  const child = Child.start(serverModule(), env, [...profile, ...execArgv]);
+  const child = Child.start(serverModule(), env, [...startFlags(), ...profile, ...execArgv]);
   const port = await child.call<number>("start");
   const usage = () => child.call<{ cpuUs: number } & NodeJS.MemoryUsage>("usage");
   return {
