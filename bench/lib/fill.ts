@@ -38,8 +38,8 @@ export async function fill(
     }
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, worker));
-  // A million Sets leave this process hundreds of MB of garbage, whose major
-  // GCs (100 ms pauses, a marking thread on one of two cores) slowed the next
-  // case's calls 2–3×. Collect it now (`make bench` runs with --expose-gc).
+  // A million Sets leave this process with garbage whose major GCs (pauses
+  // of 100–130 ms, marking beside the measured calls on two cores) slowed the
+  // next case's calls 2–4×. Collect it now (`make bench` runs --expose-gc).
   globalThis.gc?.();
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Child } from "./child.js";
+import type { ServerMemory } from "./server-child.js";
 
 // `make bench` compiles the server and this child to dist/ (tsconfig.bench.json)
 // so the measured process runs plain JavaScript, as in production: tsx's
@@ -17,8 +18,6 @@ function startFlags(): string[] {
   return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith("--"));
 }
 
-/** A server process's memory: process.memoryUsage(), and per V8 heap space the bytes committed and in use. */
-export type ServerMemory = NodeJS.MemoryUsage & { readonly spaces: Record<string, { committed: number; used: number }> };
 
 /** A server running in a child process. */
 export interface ServerProcess {
