@@ -18,7 +18,6 @@ function startFlags(): string[] {
   return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith("--"));
 }
 
-
 /** A server running in a child process. */
 export interface ServerProcess {
   readonly address: string;
