@@ -3,7 +3,7 @@ import type { BenchContext } from "../lib/context.js";
 import { fill } from "../lib/fill.js";
 import { progress, type Row } from "../lib/result.js";
 import { RUNS, size } from "../lib/scale.js";
-import { percentile, spread } from "../lib/stats.js";
+import { percentile, ratios, spread } from "../lib/stats.js";
 
 const NAMESPACE = "p3";
 const SMALL = 1_000;
@@ -14,18 +14,27 @@ const TARGET_RATIO = 1.2;
 
 const keyOf = (tag: string) => (i: number) => `${tag}:${i}`;
 
-/** Median latency (µs) of `call(tag)`, alternating between the two tags. */
-async function medians(call: (tag: string) => Promise<unknown>): Promise<{ small: number; big: number }> {
-  const small: number[] = [];
-  const big: number[] = [];
+type Tag = "small" | "big";
+type Medians = Record<Tag, number>;
+
+/**
+ * Median latency (µs) of each path's call on each tag. Every sample takes
+ * all four in turn, so the paths share the machine's state: when the gRPC
+ * runs went first and the script's after, the gRPC figure alone paid for
+ * whatever the machine was still doing after the fill.
+ */
+async function medians(paths: readonly ((tag: Tag) => Promise<unknown>)[]): Promise<Medians[]> {
+  const us = paths.map(() => ({ small: [] as number[], big: [] as number[] }));
   for (let s = 0; s < SAMPLES; s++) {
-    for (const [tag, into] of [["small", small], ["big", big]] as const) {
-      const t0 = process.hrtime.bigint();
-      await call(tag);
-      into.push(Number(process.hrtime.bigint() - t0) / 1000);
+    for (const tag of ["small", "big"] as const) {
+      for (const [i, call] of paths.entries()) {
+        const t0 = process.hrtime.bigint();
+        await call(tag);
+        us[i]![tag].push(Number(process.hrtime.bigint() - t0) / 1000);
+      }
     }
   }
-  return { small: percentile(small, 50), big: percentile(big, 50) };
+  return us.map((u) => ({ small: percentile(u.small, 50), big: percentile(u.big, 50) }));
 }
 
 /**
@@ -50,18 +59,16 @@ export async function invalidation(ctx: BenchContext): Promise<Row[]> {
   try {
     const before = (await client.getMany(sample, 500)).size;
     if (before !== sample.length) throw new Error(`P3: only ${before} of ${sample.length} sampled entries hit before Invalidate`);
-    const viaServer = (tag: string) => client.invalidate(tag);
-    const viaScript = (tag: string) => ctx.store.invalidate(NAMESPACE, [tag]);
-    for (const [what, call] of [["Invalidate via gRPC", viaServer], ["invalidate.lua alone", viaScript]] as const) {
-      await medians(call);
-      const small: number[] = [], big: number[] = [], ratio: number[] = [];
-      for (let r = 0; r < RUNS; r++) {
-        const m = await medians(call);
-        small.push(m.small);
-        big.push(m.big);
-        ratio.push(m.big / m.small);
-      }
-      const rs = spread(ratio);
+    const paths = [
+      ["Invalidate via gRPC", (tag: Tag) => client.invalidate(tag)],
+      ["invalidate.lua alone", (tag: Tag) => ctx.store.invalidate(NAMESPACE, [tag])],
+    ] as const;
+    await medians(paths.map(([, call]) => call));
+    const runs: Medians[][] = [];
+    for (let r = 0; r < RUNS; r++) runs.push(await medians(paths.map(([, call]) => call)));
+    for (const [i, [what]] of paths.entries()) {
+      const small = runs.map((m) => m[i]!.small), big = runs.map((m) => m[i]!.big);
+      const rs = spread(ratios(big, small));
       progress(`P3 ${what}: ${spread(big).median.toFixed(0)} µs on ${BIG} entries, ${rs.median.toFixed(2)}× ${SMALL}`);
       rows.push({
         id: "P3",

@@ -38,15 +38,20 @@ export async function memoryPerEntry(ctx: BenchContext): Promise<Row[]> {
   ];
 }
 
-const RSS_TARGET_MB = 150;
+const RSS_TARGET_MB = 120;
 
 /** P4, the server's resident memory at the end of the run. */
 export async function serverRss(ctx: BenchContext): Promise<Row[]> {
   const mb = (await ctx.server.rss()) / 1_048_576;
   const m = await ctx.server.memory();
   const f = (n: number) => `${(n / 1_048_576).toFixed(0)} MB`;
+  const spaces = Object.entries(m.spaces)
+    .filter(([, s]) => s.committed >= 1_048_576)
+    .map(([name, s]) => `${name.replace(/_space$/, "")} ${f(s.used)}/${f(s.committed)}`)
+    .join(", ");
   progress(
-    `P4 server RSS ${mb.toFixed(0)} MB; V8 heap ${f(m.heapUsed)} used of ${f(m.heapTotal)}, buffers ${f(m.arrayBuffers)}`,
+    `P4 server RSS ${mb.toFixed(0)} MB; V8 heap ${f(m.heapUsed)} used of ${f(m.heapTotal)} (${spaces}), ` +
+      `external ${f(m.external)}, of which buffers ${f(m.arrayBuffers)}`,
   );
   return [
     {

@@ -38,4 +38,8 @@ export async function fill(
     }
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, worker));
+  // A million Sets leave this process with garbage whose major GCs (pauses
+  // of 100–130 ms, marking beside the measured calls on two cores) slowed the
+  // next case's calls 2–4×. Collect it now (`make bench` runs --expose-gc).
+  globalThis.gc?.();
 }

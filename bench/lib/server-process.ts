@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { Child } from "./child.js";
+import type { ServerMemory } from "./server-child.js";
 
 // `make bench` compiles the server and this child to dist/ (tsconfig.bench.json)
 // so the measured process runs plain JavaScript, as in production: tsx's
@@ -11,6 +12,12 @@ function serverModule(): string {
   return existsSync(new URL(COMPILED, import.meta.url)) ? COMPILED : "./server-child.ts";
 }
 
+/** The node flags of `npm start` (what `make run` runs), so the measured server runs as deployed. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((arg) => arg.startsWith("--"));
+}
+
 /** A server running in a child process. */
 export interface ServerProcess {
   readonly address: string;
@@ -18,8 +25,8 @@ export interface ServerProcess {
   cpuUs(): Promise<number>;
   /** The server process's resident memory, bytes. */
   rss(): Promise<number>;
-  /** The server process's memory, as its process.memoryUsage() reports it. */
-  memory(): Promise<NodeJS.MemoryUsage>;
+  /** The server process's memory, split as V8 reports it. */
+  memory(): Promise<ServerMemory>;
   stop(): Promise<void>;
 }
 
@@ -34,14 +41,14 @@ export async function startServerProcess(redisUrl: string, execArgv: string[] = 
   // BENCH_PROFILE=<dir> writes a CPU profile of every server process there.
   const dir = process.env.BENCH_PROFILE;
   const profile = dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
-  const child = Child.start(serverModule(), env, [...profile, ...execArgv]);
+  const child = Child.start(serverModule(), env, [...startFlags(), ...profile, ...execArgv]);
   const port = await child.call<number>("start");
   const usage = () => child.call<{ cpuUs: number } & NodeJS.MemoryUsage>("usage");
   return {
     address: `127.0.0.1:${port}`,
     cpuUs: async () => (await usage()).cpuUs,
     rss: async () => (await usage()).rss,
-    memory: () => usage(),
+    memory: () => child.call<ServerMemory>("memory"),
     stop: () => child.stop(),
   };
 }
