@@ -74,7 +74,7 @@ export async function startApp(
   tracing ??= otlp?.tracing;
   if (tracing !== undefined) log.info({ otlpEndpoint: observability.otlpEndpoint }, "tracing on");
   const near = config.near.nearCache === "on" || (config.near.nearCache === "auto" && store.kind === "memory");
-  const hub = near ? new WatchHub(config.near) : undefined;
+  const hub = near ? new WatchHub(config.near, undefined, metrics.watchObserver()) : undefined;
   const traced = tracing?.wrapStore(store) ?? store;
   const cache = new TaggedCache(hub === undefined ? traced : watchedStore(traced, hub), config.limits, config.leases);
   let server: RunningServer;
