@@ -2,6 +2,7 @@ import { fromBinary, toBinary, type DescMessage, type DescService } from "@bufbu
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
 import { invalidUtf8Field } from "./invalid-utf8.js";
 import { REPLY_ENCODERS } from "./reply-encoding.js";
+import { serializeWatchResponse } from "./watch-encoding.js";
 
 /**
  * Stands in for a request whose bytes are not a valid message, so the handler
@@ -32,7 +33,8 @@ function decoder(schema: DescMessage) {
 /**
  * Builds a grpc-js service definition from a protobuf-es service descriptor:
  * one method per RPC, keyed by its proto name (`Get`, `GetMany`, ...).
- * Replies on the read path use the hand-written encoders of reply-encoding.ts.
+ * Replies on the read path use the hand-written encoders of reply-encoding.ts;
+ * Watch's change events arrive already encoded (watch-encoding.ts).
  */
 export function serviceDefinition(service: DescService): ServiceDefinition {
   const def: Record<string, MethodDefinition<unknown, unknown>> = {};
@@ -46,6 +48,7 @@ export function serviceDefinition(service: DescService): ServiceDefinition {
       requestDeserialize: decoder(method.input),
       responseSerialize:
         REPLY_ENCODERS.get(method.output.typeName) ??
+        (method.name === "Watch" ? (serializeWatchResponse as (msg: unknown) => Buffer) : undefined) ??
         ((msg: unknown) => asBuffer(toBinary(method.output, msg as never))),
       responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
     };
