@@ -14,9 +14,9 @@ import { PERMISSIONS } from "./auth/permissions.js";
 import type { HandlerContext } from "./context.js";
 import { Undecodable } from "./service-definition.js";
 import { failure, undecodableStatus, type CallStatus } from "./status.js";
-import { encodeChange } from "./watch-encoding.js";
+import { encodeChange } from "./watch-codec.js";
 
-// Change events are written already encoded (watch-encoding.ts).
+// Change events are written already encoded (watch-codec.ts).
 type Call = ServerDuplexStream<WatchRequest | Undecodable, WatchResponse | Buffer>;
 
 // A limit reached is the caller's doing, not the store's: not counted as a store error.

@@ -1,8 +1,8 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { expect } from "chai";
 import type { Change } from "../../server/src/core/watch-hub.js";
-import { WatchEventKind, WatchResponseSchema } from "../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
-import { encodeChange, serializeWatchResponse } from "../../server/src/transport/watch-encoding.js";
+import { WatchEventKind, WatchRequestSchema, WatchResponseSchema } from "../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
+import { decodeWatchAck, encodeChange, serializeWatchResponse } from "../../server/src/transport/watch-codec.js";
 
 const KINDS = { keys: WatchEventKind.KEYS, tags: WatchEventKind.TAGS, all: WatchEventKind.ALL } as const;
 
@@ -26,7 +26,7 @@ const CHANGES: Change[] = [
   { kind: "all", namespace: "" },
 ];
 
-describe("Watch event encoding", () => {
+describe("Watch codec, server side", () => {
   it("is byte-identical to toBinary, for each subscriber's seq and one change after another", () => {
     for (const c of CHANGES) {
       for (const seq of [1, 127, 128, 300, 2 ** 31, 2 ** 40 + 3]) {
@@ -44,5 +44,20 @@ describe("Watch event encoding", () => {
     expect(serializeWatchResponse(bytes)).to.equal(bytes);
     const heartbeat = create(WatchResponseSchema, { kind: WatchEventKind.HEARTBEAT, heartbeatId: 4n, leaseMs: 2000n });
     expect(Buffer.from(toBinary(WatchResponseSchema, heartbeat)).equals(serializeWatchResponse(heartbeat))).to.equal(true);
+  });
+
+  it("decodes acknowledgements and heartbeats as fromBinary does, and leaves anything else to it", () => {
+    for (const ackSeq of [0n, 1n, 127n, 128n, 2n ** 40n, 2n ** 49n - 1n]) {
+      for (const heartbeatId of [0n, 5n, 300n]) {
+        const bytes = Buffer.from(toBinary(WatchRequestSchema, create(WatchRequestSchema, { ackSeq, heartbeatId })));
+        expect(decodeWatchAck(bytes)).to.deep.equal(fromBinary(WatchRequestSchema, bytes));
+      }
+    }
+    const other = [
+      create(WatchRequestSchema, { subscribe: ["ns"], heartbeatId: 1n }),
+      create(WatchRequestSchema, { ackSeq: 2n ** 49n }),
+    ];
+    for (const msg of other) expect(decodeWatchAck(Buffer.from(toBinary(WatchRequestSchema, msg)))).to.equal(undefined);
+    expect(decodeWatchAck(Buffer.from([0x10]))).to.equal(undefined);
   });
 });

@@ -1,6 +1,12 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import type { Change } from "../core/watch-hub.js";
-import { WatchEventKind, WatchResponseSchema, type WatchResponse } from "../gen/taggedcache/v1/tagged_cache_pb.js";
+import {
+  WatchEventKind,
+  WatchRequestSchema,
+  WatchResponseSchema,
+  type WatchRequest,
+  type WatchResponse,
+} from "../gen/taggedcache/v1/tagged_cache_pb.js";
 import { varintLength, writeVarint } from "./reply-encoding.js";
 
 const KINDS = { keys: WatchEventKind.KEYS, tags: WatchEventKind.TAGS, all: WatchEventKind.ALL } as const;
@@ -47,4 +53,40 @@ export function serializeWatchResponse(msg: WatchResponse | Buffer): Buffer {
   if (Buffer.isBuffer(msg)) return msg;
   const u8 = toBinary(WatchResponseSchema, msg);
   return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+}
+
+// Should WatchRequest gain a field, the generic decoder reads every request.
+const ACK_FIELDS_MATCH = WatchRequestSchema.fields.map((f) => f.number).join() === "1,2,3";
+
+// A varint at `pos` of at most seven bytes (exact in a double) and the position after it; undefined otherwise.
+function smallVarint(buf: Buffer, pos: number): [number, number] | undefined {
+  let n = 0;
+  for (let i = 0, mul = 1; i < 7 && pos < buf.length; i++, mul *= 128) {
+    const b = buf[pos++]!;
+    n += (b & 127) * mul;
+    if (b < 128) return [n, pos];
+  }
+  return undefined;
+}
+
+/**
+ * Decodes the common WatchRequest, an acknowledgement or a heartbeat (only
+ * fields 2 and 3, as varints), to the message fromBinary would build; undefined
+ * for anything else, which the generic decoder then reads. A write waits on
+ * each subscriber's ack, and the server reads them one after another.
+ */
+export function decodeWatchAck(buf: Buffer): WatchRequest | undefined {
+  if (!ACK_FIELDS_MATCH) return undefined;
+  let ackSeq = 0n;
+  let heartbeatId = 0n;
+  for (let pos = 0; pos < buf.length; ) {
+    const key = buf[pos];
+    if (key !== 0x10 && key !== 0x18) return undefined;
+    const v = smallVarint(buf, pos + 1);
+    if (v === undefined) return undefined;
+    if (key === 0x10) ackSeq = BigInt(v[0]);
+    else heartbeatId = BigInt(v[0]);
+    pos = v[1];
+  }
+  return { $typeName: WatchRequestSchema.typeName, subscribe: [], ackSeq, heartbeatId };
 }
