@@ -74,7 +74,7 @@ export async function startApp(
   tracing ??= otlp?.tracing;
   if (tracing !== undefined) log.info({ otlpEndpoint: observability.otlpEndpoint }, "tracing on");
   // "auto" is "on": with Redis, the relay carries changes between replicas.
-  const hub = config.near.nearCache === "off" ? undefined : new WatchHub(config.near);
+  const hub = config.near.nearCache === "off" ? undefined : new WatchHub(config.near, undefined, metrics.watchObserver());
   if (hub !== undefined) hub.relay = store.openWatchRelay?.(config.near.nearLeaseMs, hub);
   const traced = tracing?.wrapStore(store) ?? store;
   const cache = new TaggedCache(hub === undefined ? traced : watchedStore(traced, hub), config.limits, config.leases);

@@ -1,6 +1,7 @@
 import { create, fromBinary, toBinary, type DescMessage, type DescMethod } from "@bufbuild/protobuf";
 import { TaggedCache } from "./gen/taggedcache/v1/tagged_cache_pb.js";
 import { REPLY_DECODERS } from "./reply-decoding.js";
+import { WATCH_DECODERS, WATCH_ENCODERS } from "./watch-codec.js";
 
 /** How to call one RPC with grpc-js: its path and (de)serializers. */
 export interface Method {
@@ -21,9 +22,10 @@ function encoder(schema: DescMessage) {
 function method(m: DescMethod): Method {
   return {
     path: `/${TaggedCache.typeName}/${m.name}`,
-    serialize: encoder(m.input),
-    // The read path's replies are decoded by hand (reply-decoding.ts).
-    deserialize: REPLY_DECODERS.get(m.output.typeName) ?? ((bytes) => fromBinary(m.output, bytes)),
+    serialize: WATCH_ENCODERS.get(m.input.typeName) ?? encoder(m.input),
+    // The read path's replies and Watch events are decoded by hand (reply-decoding.ts, watch-codec.ts).
+    deserialize:
+      REPLY_DECODERS.get(m.output.typeName) ?? WATCH_DECODERS.get(m.output.typeName) ?? ((bytes) => fromBinary(m.output, bytes)),
     empty: () => create(m.output),
   };
 }

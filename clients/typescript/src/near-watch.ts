@@ -196,7 +196,9 @@ export class NearCache {
       this.ackScheduled = true;
       queueMicrotask(() => {
         this.ackScheduled = false;
-        if (call === this.call) call.write(create(WatchRequestSchema, { ackSeq: this.ackSeq }));
+        // A literal, not create(): one ack per change, on the path writers wait on.
+        const ack: WatchRequest = { $typeName: WatchRequestSchema.typeName, subscribe: [], ackSeq: this.ackSeq, heartbeatId: 0n };
+        if (call === this.call) call.write(ack);
       });
     }
   }

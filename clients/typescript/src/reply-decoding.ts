@@ -21,13 +21,14 @@ import {
  */
 
 /** Thrown inside the decoder to hand the whole message to fromBinary. */
-const FALLBACK = new Error("not decoded by hand");
+export const FALLBACK = new Error("not decoded by hand");
 
 const EMPTY = new Uint8Array(0);
 
-// A varint at pos, as a number; the position after it is left in `at`.
-let at = 0;
-function varint(buf: Buffer, pos: number, end: number): number {
+/** Where the last varint read ended. */
+export let at = 0;
+/** A varint at `pos` as a number (at most 49 bits, else FALLBACK); the position after it is left in `at`. */
+export function varint(buf: Buffer, pos: number, end: number): number {
   let n = 0;
   let mul = 1;
   // Seven bytes (49 bits) stay exact in a double.
@@ -47,7 +48,8 @@ function varint(buf: Buffer, pos: number, end: number): number {
 
 // Tags are short and nearly always ASCII: latin1 then equals UTF-8
 // decoding and skips the decoder. Others are checked as fromBinary checks.
-function tagString(buf: Buffer, start: number, end: number): string {
+/** A string field's text; invalid UTF-8 throws FALLBACK. */
+export function tagString(buf: Buffer, start: number, end: number): string {
   for (let i = start; i < end; i++) {
     if (buf[i]! >= 0x80) {
       if (!isUtf8(buf.subarray(start, end))) throw FALLBACK;
@@ -122,7 +124,8 @@ function decodeGetManyResponseBytes(buf: Buffer): GetManyResponse {
   return { $typeName: GetManyResponseSchema.typeName, batchId, results } as GetManyResponse;
 }
 
-function withFallback<T>(schema: DescMessage, decode: (buf: Buffer) => T): (buf: Buffer) => T {
+/** `decode`, handing the message to fromBinary when it throws FALLBACK. */
+export function withFallback<T>(schema: DescMessage, decode: (buf: Buffer) => T): (buf: Buffer) => T {
   return (buf) => {
     if (!Buffer.isBuffer(buf)) return fromBinary(schema, buf) as T;
     try {

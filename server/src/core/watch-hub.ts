@@ -1,5 +1,6 @@
 import { WatchSubscriber, type EventSink } from "./watch-subscriber.js";
 import { CacheError } from "./errors.js";
+import type { WatchObserver } from "./watch-observer.js";
 import type { RelayListener, WatchRelay } from "./watch-relay.js";
 
 /** Settings of the near-cache invalidation stream. */
@@ -45,7 +46,8 @@ export class WatchHub implements RelayListener {
   private readonly all = new Set<WatchSubscriber>();
   private open = 0;
 
-  constructor(readonly settings: NearSettings, readonly now: () => number = monotonicMs) {}
+  /** `observer`, when given, hears of subscribers, events, acknowledgements, drops and waits (metrics). */
+  constructor(readonly settings: NearSettings, readonly now: () => number = monotonicMs, readonly observer?: WatchObserver) {}
 
   /** A new subscriber for a stream from `peer`; throws RESOURCE_EXHAUSTED past the limits. */
   subscribe(peer: string, sink: EventSink): WatchSubscriber {
@@ -67,8 +69,10 @@ export class WatchHub implements RelayListener {
       const left = (this.perPeer.get(peer) ?? 1) - 1;
       if (left === 0) this.perPeer.delete(peer);
       else this.perPeer.set(peer, left);
+      this.observer?.subscriberRemoved();
     });
     this.all.add(sub);
+    this.observer?.subscriberOpened();
     return sub;
   }
 
@@ -77,7 +81,7 @@ export class WatchHub implements RelayListener {
    * renewed and writers wait out their leases, as for any dropped one.
    */
   endAll(reason: string): void {
-    for (const s of [...this.all]) s.drop(reason, "unavailable");
+    for (const s of [...this.all]) s.drop(reason, "unavailable", "draining");
   }
 
   /** Adds `subscriber` to the watchers of `namespace`; throws past the per-server limit. */
@@ -143,6 +147,10 @@ export class WatchHub implements RelayListener {
     if (set === undefined) return Promise.resolve();
     const waits: Promise<void>[] = [];
     for (const s of set) waits.push(s.deliver(change));
-    return waits.length === 1 ? waits[0]! : Promise.all(waits).then(() => {});
+    const all = waits.length === 1 ? waits[0]! : Promise.all(waits).then(() => {});
+    const observer = this.observer;
+    if (observer === undefined) return all;
+    const start = this.now();
+    return all.then(() => observer.writeWaited((this.now() - start) / 1000));
   }
 }

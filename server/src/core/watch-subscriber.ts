@@ -1,5 +1,6 @@
 import { CacheError } from "./errors.js";
 import type { Change, WatchHub } from "./watch-hub.js";
+import type { DropReason } from "./watch-observer.js";
 
 /** Where a subscriber's events go: the transport's stream. */
 export interface EventSink {
@@ -93,6 +94,7 @@ export class WatchSubscriber {
 
   /** Everything up to `seq` is applied by the client. */
   ack(seq: number): void {
+    this.hub.observer?.ackReceived();
     while (this.pending.length > 0 && this.pending[0]!.seq <= seq) this.pending.shift()!.resolve();
     this.maybeRemove();
   }
@@ -110,13 +112,14 @@ export class WatchSubscriber {
     }
     if (this.dropped) return this.untilLapse();
     if (this.pending.length >= this.hub.settings.nearMaxPendingEvents) {
-      this.drop(`more than ${this.hub.settings.nearMaxPendingEvents} unacknowledged events (NEAR_MAX_PENDING_EVENTS)`);
+      this.drop(`more than ${this.hub.settings.nearMaxPendingEvents} unacknowledged events (NEAR_MAX_PENDING_EVENTS)`, "resource_exhausted", "too_many_pending");
       return this.untilLapse();
     }
     const seq = ++this.seq;
     return new Promise<void>((resolve) => {
       this.pending.push({ seq, sentAt: this.hub.now(), resolve });
       this.sink.sendChange(seq, change);
+      this.hub.observer?.eventSent();
       this.armLapse();
     });
   }
@@ -126,21 +129,25 @@ export class WatchSubscriber {
    * needs to wait for it any more.
    */
   closedCleanly(): void {
+    if (!this.dropped) this.hub.observer?.dropped("closed");
+    this.dropped = true;
     this.leaseUntil = 0;
     this.lapse();
   }
 
   /** The stream broke: keep making writers wait until the lease lapses. */
   disconnected(): void {
+    if (!this.dropped) this.hub.observer?.dropped("closed");
     this.dropped = true;
     this.armLapse();
     this.maybeRemove();
   }
 
   /** Ends the stream and stops renewing; writers wait for the lease to lapse. */
-  drop(reason: string, code: "resource_exhausted" | "unavailable" = "resource_exhausted"): void {
+  drop(reason: string, code: "resource_exhausted" | "unavailable" = "resource_exhausted", why: DropReason = "lease_lapsed"): void {
     if (this.dropped) return;
     this.dropped = true;
+    this.hub.observer?.dropped(why);
     this.sink.end(reason, code);
     this.armLapse();
   }

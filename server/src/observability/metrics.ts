@@ -1,6 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { LeasedGet } from "../core/leases.js";
 import { namespaceOrDefault } from "../core/validate.js";
+import type { WatchObserver } from "../core/watch-observer.js";
+import { WatchMetrics } from "./watch-metrics.js";
 
 /** Events of the lease protocol, counted by recordLease. */
 export type LeaseEvent = "grant" | "wait" | "timeout" | "refresh";
@@ -188,6 +190,11 @@ export class Metrics {
     if (reachable && this.storeWasUp === false) this.reconnects.inc();
     this.storeWasUp = reachable;
     this.storeUp.set(reachable ? 1 : 0);
+  }
+
+  /** The near-cache's metrics, for the WatchHub; undefined (no reports at all) when metrics are off. */
+  watchObserver(): WatchObserver | undefined {
+    return this.enabled ? new WatchMetrics(this.registry) : undefined;
   }
 
   private label(namespace: string): string {

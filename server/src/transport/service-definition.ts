@@ -2,6 +2,7 @@ import { fromBinary, toBinary, type DescMessage, type DescService } from "@bufbu
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
 import { invalidUtf8Field } from "./invalid-utf8.js";
 import { REPLY_ENCODERS } from "./reply-encoding.js";
+import { decodeWatchAck, serializeWatchResponse } from "./watch-codec.js";
 
 /**
  * Stands in for a request whose bytes are not a valid message, so the handler
@@ -29,10 +30,17 @@ function decoder(schema: DescMessage) {
   };
 }
 
+// Watch's acknowledgements and heartbeats are read by hand (watch-codec.ts).
+function watchDecoder(generic: (bytes: Buffer) => unknown) {
+  return (bytes: Buffer) => decodeWatchAck(bytes) ?? generic(bytes);
+}
+
 /**
  * Builds a grpc-js service definition from a protobuf-es service descriptor:
  * one method per RPC, keyed by its proto name (`Get`, `GetMany`, ...).
- * Replies on the read path use the hand-written encoders of reply-encoding.ts.
+ * Replies on the read path use the hand-written encoders of reply-encoding.ts;
+ * Watch's change events arrive already encoded, and its acknowledgements are
+ * decoded by hand (watch-codec.ts).
  */
 export function serviceDefinition(service: DescService): ServiceDefinition {
   const def: Record<string, MethodDefinition<unknown, unknown>> = {};
@@ -43,9 +51,10 @@ export function serviceDefinition(service: DescService): ServiceDefinition {
       requestStream: kind === "client_streaming" || kind === "bidi_streaming",
       responseStream: kind === "server_streaming" || kind === "bidi_streaming",
       requestSerialize: (msg: unknown) => asBuffer(toBinary(method.input, msg as never)),
-      requestDeserialize: decoder(method.input),
+      requestDeserialize: method.name === "Watch" ? watchDecoder(decoder(method.input)) : decoder(method.input),
       responseSerialize:
         REPLY_ENCODERS.get(method.output.typeName) ??
+        (method.name === "Watch" ? (serializeWatchResponse as (msg: unknown) => Buffer) : undefined) ??
         ((msg: unknown) => asBuffer(toBinary(method.output, msg as never))),
       responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
     };

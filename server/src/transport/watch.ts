@@ -2,7 +2,6 @@ import { create } from "@bufbuild/protobuf";
 import { status, type ServerDuplexStream } from "@grpc/grpc-js";
 import { CacheError } from "../core/errors.js";
 import { checkNamespace } from "../core/validate.js";
-import type { Change } from "../core/watch-hub.js";
 import type { WatchSubscriber } from "../core/watch-subscriber.js";
 import {
   WatchEventKind,
@@ -15,20 +14,10 @@ import { PERMISSIONS } from "./auth/permissions.js";
 import type { HandlerContext } from "./context.js";
 import { Undecodable } from "./service-definition.js";
 import { failure, undecodableStatus, type CallStatus } from "./status.js";
+import { encodeChange } from "./watch-codec.js";
 
-type Call = ServerDuplexStream<WatchRequest | Undecodable, WatchResponse>;
-
-const KINDS = { keys: WatchEventKind.KEYS, tags: WatchEventKind.TAGS, all: WatchEventKind.ALL } as const;
-
-function changeEvent(seq: number, c: Change): WatchResponse {
-  return create(WatchResponseSchema, {
-    seq: BigInt(seq),
-    kind: KINDS[c.kind],
-    namespace: c.namespace,
-    keys: c.kind === "keys" ? [...c.keys] : [],
-    tags: c.kind === "tags" ? [...c.tags] : [],
-  });
-}
+// Change events are written already encoded (watch-codec.ts).
+type Call = ServerDuplexStream<WatchRequest | Undecodable, WatchResponse | Buffer>;
 
 // A limit reached is the caller's doing, not the store's: not counted as a store error.
 function refusal(err: unknown, ctx: HandlerContext): CallStatus {
@@ -59,7 +48,7 @@ export function watchHandler(ctx: HandlerContext) {
     let sub: WatchSubscriber;
     try {
       sub = hub.subscribe(call.getPeer(), {
-        sendChange: (seq, change) => void call.write(changeEvent(seq, change)),
+        sendChange: (seq, change) => void call.write(encodeChange(seq, change)),
         sendHeartbeat: (id, leaseMs) =>
           void call.write(create(WatchResponseSchema, { kind: WatchEventKind.HEARTBEAT, heartbeatId: id, leaseMs: BigInt(leaseMs) })),
         end: (reason, code) => fail({ code: code === "unavailable" ? status.UNAVAILABLE : status.RESOURCE_EXHAUSTED, details: reason }),
