@@ -6,7 +6,7 @@ import { expectSurvives } from "../helpers/recovery.js";
 import { RedisCluster } from "../helpers/redis-cluster.js";
 import { ask, waitFor } from "../helpers/redis-server.js";
 
-// The slot of the versions of namespace "fo" (see docs/design.md, Keys).
+// The slot of the versions of namespace "fo" (see docs/design/storage.md, Keys).
 const VERSIONS_SLOT = calculateSlot("{2:fo}");
 
 describe("Redis Cluster failover during a workload", function () {

@@ -105,7 +105,7 @@ describe("a write no replica confirms fails UNAVAILABLE", function () {
 
     it("while the replica of the namespace's versions and of the entries is frozen, and succeeds once it answers", async () => {
       // The slot of namespace "wait"'s versions, and those of its entries
-      // (see docs/design.md, Keys): pick keys whose entries share its shard.
+      // (see docs/design/storage.md, Keys): pick keys whose entries share its shard.
       const { master, replica } = await cluster.shardOf(calculateSlot("{4:wait}"));
       const keys: string[] = [];
       for (let i = 0; keys.length < 4; i++) {

@@ -1,5 +1,5 @@
 /**
- * The key scheme of every store. See docs/design.md for the reasoning.
+ * The key scheme of every store. See docs/design/storage.md, "Keys", for the reasoning.
  *
  *   entry:         <prefix>:e:<len(ns)>:<ns>:<key>
  *   tag version:   <prefix>:t:{<len(ns)>:<ns>}:<tag>

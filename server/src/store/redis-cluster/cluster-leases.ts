@@ -23,7 +23,7 @@ const MAX_LOOKS = 3;
  * its entry's slot (slot-tags.ts), the versions in the namespace's. A Set
  * checks the token and reads the versions to record first, then writes the
  * entry: an Invalidate in between leaves the entry under a replaced version,
- * so it misses; no order of events serves a stale value. See docs/design.md.
+ * so it misses; no order of events serves a stale value. See docs/design/replication.md.
  */
 export class ClusterLeases implements LeaseStore {
   constructor(

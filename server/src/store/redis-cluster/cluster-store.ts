@@ -28,7 +28,7 @@ export interface ClusterStoreOptions extends Timeouts {
  * standalone store. An entry and the versions it depends on sit in different
  * slots, so every step touches one slot: a Get reads entries (their slots),
  * then the versions (the namespace's slot); a Set reads or creates the
- * versions, then writes the entry. See docs/design.md, "Redis Cluster".
+ * versions, then writes the entry. See docs/design/replication.md, "Redis Cluster".
  */
 export class ClusterStore extends RedisStoreBase<Cluster> {
   readonly kind = "redis-cluster";

@@ -8,7 +8,7 @@ import { VersionKeys, type ReadEntry } from "./version-check.js";
  * A read in two steps: the entries first (read-entries.lua, entry bytes and
  * PTTL), then in one step on the namespace's slot the versions they
  * recorded, digested and compared here as lib/entry-format.lua does. Why no
- * stale value is served (docs/design.md, "Scripts and round trips"): an
+ * stale value is served (docs/design/storage.md, "Scripts and round trips"): an
  * entry read at t1 whose recorded versions all still hold at t2 > t1 held
  * them at t1 too, since versions are random and never come back, so it was
  * current at t1; an Invalidate before t2 gives a mismatch, a miss, and a

@@ -33,7 +33,7 @@ const EVICTED = "/evicted";
 const monotonicMs = () => performance.now();
 
 /**
- * The near-cache relay over Redis (see docs/design.md, "Several server
+ * The near-cache relay over Redis (see docs/design/near-cache.md, "Several server
  * replicas"). Each server has a random id, registrations per watched
  * namespace (NearRegistrations) and one subscriber connection, subscribed to
  * the events channel and to its own acks channel. A write publishes its
