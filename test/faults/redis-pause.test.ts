@@ -11,7 +11,7 @@ const COMMAND_TIMEOUT_MS = 300;
 // Calls get a deadline far beyond the bounds asserted below, so a call that
 // waits for its deadline instead of the command timeout cannot pass unnoticed.
 const DEADLINE_MS = 30_000;
-// README: REDIS_COMMAND_TIMEOUT_MS bounds how long a call waits on a Redis
+// docs/operations.md: REDIS_COMMAND_TIMEOUT_MS bounds how long a call waits on a Redis
 // that stopped answering, and calls succeed again as soon as it is back.
 // Measured at 0.3 to 3 s with 250 calls at once on a 2-core machine, and up
 // to 12 s at load average 18; still well short of DEADLINE_MS.

@@ -8,7 +8,7 @@ import type { RedisServer } from "../helpers/redis-server.js";
 import { until } from "../model/load.js";
 
 // A write returns only once a replica holds it, so a failover cannot bring
-// back what it replaced (README, Failover). With no replica answering,
+// back what it replaced (docs/operations.md, Failover). With no replica answering,
 // Invalidate, InvalidateAll, Set (plain or guarded) and Delete must fail
 // UNAVAILABLE rather than return unconfirmed, while Gets, which need no
 // replica, go on being served.
