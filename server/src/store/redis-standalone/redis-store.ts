@@ -68,6 +68,10 @@ export class RedisStore extends RedisStoreBase<Redis> {
     this.leases = new RedisLeases(this.redis, this.keys, this.versions, options.tagLifetimeMs, this.notices, this.base.durability);
   }
 
+  protected override holdWrites(): void {
+    this.cork.hold();
+  }
+
   // Sentinel settings come along: a failover moves it to the new primary.
   protected openSubscriber(): Redis {
     return this.redis.duplicate({ enableOfflineQueue: true });

@@ -57,12 +57,15 @@ export abstract class RedisStoreBase<C extends Redis | Cluster> implements Store
   /** A new connection for the near-cache relay's pub/sub. */
   protected abstract openSubscriber(): Redis;
 
+  /** Lets the commands issued in this event-loop turn leave in one socket write, where the store can. */
+  protected holdWrites(): void {}
+
   /** The near-cache relay between the servers sharing this Redis; closed with the store. */
   openWatchRelay(leaseMs: number, listener: RelayListener): WatchRelay {
     this.relay?.close();
     this.relay = new NearRelay({
       redis: this.redis, openSubscriber: () => this.openSubscriber(), keys: this.keys,
-      durability: this.base.durability, leaseMs, listener,
+      durability: this.base.durability, leaseMs, listener, holdWrites: () => this.holdWrites(),
     });
     return this.relay;
   }
