@@ -1,6 +1,6 @@
 import { ConfigError } from "./core/errors.js";
 import type { BatchBudget, LeaseSettings, Lifetimes, Limits, ReadSharing } from "./core/limits.js";
-import type { NearSettings } from "./core/watch-hub.js";
+import type { NearSettings } from "./core/watch-change.js";
 
 /**
  * The server's configuration: one typed object in sections, built once from

@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { expect } from "chai";
-import type { Change } from "../../server/src/core/watch-hub.js";
+import type { Change } from "../../server/src/core/watch-change.js";
 import { WatchEventKind, WatchRequestSchema, WatchResponseSchema } from "../../server/src/gen/taggedcache/v1/tagged_cache_pb.js";
 import { decodeWatchAck, encodeChange, serializeWatchResponse } from "../../server/src/transport/watch-codec.js";
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { WatchHub, type Change, type NearSettings } from "../../server/src/core/watch-hub.js";
+import { WatchHub } from "../../server/src/core/watch-hub.js";
+import type { Change, NearSettings } from "../../server/src/core/watch-change.js";
 import type { EventSink } from "../../server/src/core/watch-subscriber.js";
 
 const SETTINGS: NearSettings = {

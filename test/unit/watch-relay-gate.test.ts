@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { WatchHub, type NearSettings } from "../../server/src/core/watch-hub.js";
+import { WatchHub } from "../../server/src/core/watch-hub.js";
+import type { NearSettings } from "../../server/src/core/watch-change.js";
 import type { WatchRelay } from "../../server/src/core/watch-relay.js";
 import type { EventSink } from "../../server/src/core/watch-subscriber.js";
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { WatchHub, type NearSettings } from "../../server/src/core/watch-hub.js";
+import { WatchHub } from "../../server/src/core/watch-hub.js";
+import type { NearSettings } from "../../server/src/core/watch-change.js";
 import { watchedStore } from "../../server/src/core/watched-store.js";
 import { MemoryStore } from "../../server/src/store/memory/memory-store.js";
 

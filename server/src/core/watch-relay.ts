@@ -1,4 +1,4 @@
-import type { Change } from "./watch-hub.js";
+import type { Change } from "./watch-change.js";
 
 /**
  * What a server's near-cache needs from the other server replicas sharing its

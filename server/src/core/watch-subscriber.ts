@@ -1,6 +1,17 @@
 import { CacheError } from "./errors.js";
-import type { Change, WatchHub } from "./watch-hub.js";
-import type { DropReason } from "./watch-observer.js";
+import type { Change, NearSettings } from "./watch-change.js";
+import type { DropReason, WatchObserver } from "./watch-observer.js";
+
+/** What a subscriber needs of its hub (WatchHub is one); typed here so the hub can create subscribers without a circle. */
+export interface SubscriberHub {
+  readonly settings: NearSettings;
+  readonly observer?: WatchObserver;
+  now(): number;
+  addWatch(namespace: string, subscriber: WatchSubscriber): void;
+  whenRegistered(namespaces: Iterable<string>): Promise<void> | undefined;
+  validUntil(namespaces: Iterable<string>): number;
+  remove(subscriber: WatchSubscriber): void;
+}
 
 /** Where a subscriber's events go: the transport's stream. */
 export interface EventSink {
@@ -41,7 +52,7 @@ export class WatchSubscriber {
   private held: bigint | undefined;
 
   constructor(
-    private readonly hub: WatchHub,
+    private readonly hub: SubscriberHub,
     private readonly sink: EventSink,
     private readonly released: () => void,
   ) {

@@ -1,6 +1,7 @@
 import type { LeaseStore } from "./lease-store.js";
 import type { Store } from "./store.js";
-import type { Change, WatchHub } from "./watch-hub.js";
+import type { WatchHub } from "./watch-hub.js";
+import type { Change } from "./watch-change.js";
 
 // Tells this server's subscribers and, through the relay, every other
 // server's. Both are awaited even when one fails: the write returns only once

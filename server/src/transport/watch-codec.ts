@@ -1,5 +1,5 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { Change } from "../core/watch-hub.js";
+import type { Change } from "../core/watch-change.js";
 import {
   WatchEventKind,
   WatchRequestSchema,

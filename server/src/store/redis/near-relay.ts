@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import { StoreUnavailableError } from "../../core/errors.js";
-import type { Change } from "../../core/watch-hub.js";
+import type { Change } from "../../core/watch-change.js";
 import type { RelayListener, WatchRelay } from "../../core/watch-relay.js";
 import type { KeyScheme } from "../keys.js";
 import { writeDurably, type Durability } from "./durable-write.js";
